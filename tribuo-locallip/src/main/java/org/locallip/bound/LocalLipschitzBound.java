@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.bound;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bound pass of ALGORITHM.md sections 2-5, in one place: box/ball propagation with the
+ * global norms and masks (section 2, 4), the per-example local power iteration on the masked
+ * operators (section 3), the local radius and the BCP translation (section 5). Losses are in
+ * {@link RobustLoss}.
+ *
+ * <p>The clean logits come out of the same traversal (the centre {@code mu} is the clean
+ * activation), so no separate forward pass is needed. All work is batched on NDArrays; the only
+ * host reads are the early-stop checks of the power iterations and the BCP loop.
+ */
+public final class LocalLipschitzBound {
+
+    private LocalLipschitzBound() {}
+
+    /**
+     * Runs the bound pass. All arrays (parameters, vectors, inputs) should belong to one pass
+     * manager ({@link BoundNetwork#newPass()}).
+     *
+     * @param network the network.
+     * @param x the inputs {@code (b, C, H, W)}, in the network's input shape.
+     * @param eps the L2 radius.
+     * @param global the global vectors, updated.
+     * @param local the per-example vectors ({@code (b, *input)} per affine layer), updated; missing
+     *     ones start random.
+     * @param optIter the BCP rounds ({@code opt_iter}).
+     * @return every quantity of the pass.
+     */
+    public static BoundResult compute(BoundNetwork network, NDArray x, float eps, SpectralVectors global,
+            SpectralVectors local, int optIter) {
+        List<BoundLayer> layers = network.layers();
+        int last = layers.size() - 1;
+        long batch = x.getShape().get(0);
+        BoundState state = BoundState.start(x, eps);
+        NDArray[] masks = new NDArray[layers.size()];
+        for (int k = 0; k < last; k++) {
+            BoundLayer layer = layers.get(k);
+            state = layer.propagate(state, global);
+            masks[k] = layer.mask(k > 0 ? masks[k - 1] : null, state, layers.get(k + 1));
+        }
+
+        // Section 3: sigma_i ~ ||D_i W_i D_(i-1)|| per example, for every affine layer but the last.
+        List<NDArray> sigmas = new ArrayList<>();
+        NDArray product = null;
+        for (int k = 0; k < last; k++) {
+            if (layers.get(k) instanceof AffineBound affine) {
+                NDArray inputMask = k > 0 ? masks[k - 1] : null;
+                PowerIteration.Local result = PowerIteration.local(affine, local.start(k), inputMask, masks[k],
+                        local.iterations(), batch);
+                local.finish(k, result.u());
+                sigmas.add(result.sigma());
+                product = product == null ? result.sigma() : product.mul(result.sigma());
+            }
+        }
+        NDArray radius = product == null ? state.r() : product.mul(eps);
+
+        AffineBound head = (AffineBound) layers.get(last);
+        NDArray logits = head.forward(state.mu());
+        NDArray translation = WorstCaseLogits.translation(state.mu(), radius, state.m(), state.rho(),
+                head.weight(), optIter);
+
+        Map<Integer, NDArray> recorded = new LinkedHashMap<>();
+        for (int k = 0; k < last; k++) {
+            if (masks[k] != null && !layers.get(k).inheritsMask()) {
+                recorded.put(k, masks[k]);
+            }
+        }
+        return new BoundResult(logits, recorded, sigmas, radius, state.mu(), state.m(), state.rho(),
+                translation, local.finished(), global.finished());
+    }
+}

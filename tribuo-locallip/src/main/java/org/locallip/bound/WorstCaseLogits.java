@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.bound;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The BCP translation of ALGORITHM.md section 5: for every example and ordered pair of classes
+ * {@code (i, j)}, how far the logit difference {@code z_i - z_j} can move when the penultimate
+ * activations move inside the intersection of the ball of radius {@code R} and the box. The
+ * direction {@code d_ij} starts along {@code W_i - W_j}; coordinates that leave the box are
+ * clipped to it and the remaining length is spread over the coordinates still inside, for at
+ * most {@code opt_iter} rounds.
+ */
+public final class WorstCaseLogits {
+
+    private static final float E = 1e-12f;
+
+    private WorstCaseLogits() {}
+
+    /**
+     * Computes {@code T[b, i, j] = < W_i - W_j , d_ij >} (NaN replaced by 0).
+     *
+     * @param mu the clean penultimate activations, {@code (b, h)}.
+     * @param radius the local radius {@code R}, {@code (b)}.
+     * @param boxCentre the box centre {@code m}, {@code (b, h)}.
+     * @param boxHalfWidth the box half-width {@code rho}, {@code (b, h)}.
+     * @param w the last layer's weight, {@code (c, h)}.
+     * @param optIter the maximum number of clipping rounds ({@code opt_iter}); at least one runs.
+     * @return the translation, {@code (b, c, c)}.
+     */
+    public static NDArray translation(NDArray mu, NDArray radius, NDArray boxCentre, NDArray boxHalfWidth,
+            NDArray w, int optIter) {
+        NDManager manager = mu.getManager();
+        long c = w.getShape().get(0);
+        long h = w.getShape().get(1);
+        long b = mu.getShape().get(0);
+        NDArray eye = manager.eye((int) c).reshape(1, c, c, 1);
+        NDArray offDiagonal = eye.neg().add(1f); // Z
+        NDArray wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
+        NDArray r = radius.reshape(b, 1, 1, 1);
+        NDArray d = r.mul(normalize(wiwj));
+        NDArray n = offDiagonal.mul(r.add(E)).add(E);
+        NDArray n2 = n.abs().square();
+
+        NDArray muRep = mu.reshape(b, 1, 1, h);
+        NDArray lb = boxCentre.sub(boxHalfWidth).reshape(b, 1, 1, h).sub(muRep).clip(Float.NEGATIVE_INFINITY, 0f);
+        NDArray ub = boxCentre.add(boxHalfWidth).reshape(b, 1, 1, h).sub(muRep).clip(0f, Float.POSITIVE_INFINITY);
+
+        NDArray inner = null;
+        for (int iteration = 0; iteration == 0 || (iteration < optIter && outside(offDiagonal.mul(d), lb, ub));
+                iteration++) {
+            NDArray zd = offDiagonal.mul(d);
+            NDArray outLo = d.lte(lb).toType(DataType.FLOAT32, false);
+            NDArray outHi = d.gte(ub).toType(DataType.FLOAT32, false);
+            NDArray inside = d.gt(lb).logicalAnd(d.lt(ub)).toType(DataType.FLOAT32, false);
+            NDArray before = zd.mul(outLo).add(zd.mul(outHi));
+            NDArray after = offDiagonal.mul(lb).mul(outLo).add(offDiagonal.mul(ub).mul(outHi));
+            NDArray nb = offDiagonal.mul(before.add(E)).norm(2, new int[] {-1}, true);
+            NDArray na = offDiagonal.mul(after.add(E)).norm(2, new int[] {-1}, true);
+            NDArray rb = n2.sub(nb.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(E).add(eye).sqrt();
+            NDArray ra = n2.sub(na.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(E).add(eye).sqrt();
+            NDArray ratio = ra.div(rb.add(E));
+            d = after.add(ratio.mul(zd).mul(inside));
+            inner = wiwj.mul(d).sum(new int[] {-1});
+        }
+        return NDArrays.where(inner.isNaN(), inner.zerosLike(), inner);
+    }
+
+    /** F.normalize over the last axis: {@code x / max(||x||, 1e-12)}. */
+    private static NDArray normalize(NDArray x) {
+        return x.div(x.norm(2, new int[] {-1}, true).clip(E, Float.POSITIVE_INFINITY));
+    }
+
+    /** Whether any entry of the batch lies strictly outside the shifted box (a host sync). */
+    private static boolean outside(NDArray zd, NDArray lb, NDArray ub) {
+        return zd.lt(lb).logicalOr(zd.gt(ub)).any().getBoolean();
+    }
+}

@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.bound;
+
+import ai.djl.ndarray.NDManager;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.locallip.network.SafeTensors;
+import org.locallip.network.Tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the bound engine on the reference's golden files and checks every output they hold
+ * (values, masks, vectors, losses, gradients of every parameter) within the golden tolerances.
+ */
+class GoldenParityTest {
+
+    /** Every output name of the golden format but the gradients, which are checked per parameter. */
+    private static final List<String> SHARED = List.of("logits", "r_prev", "ibp_mu_prev", "ibp_r_prev",
+            "bcp_translation", "certified", "gloro.worst_logits", "gloro.robust_loss", "gloro.loss",
+            "bcp.worst_logits", "bcp.robust_loss", "bcp.loss");
+
+    static SafeTensors.Contents golden(String name) throws IOException {
+        try (InputStream in = GoldenParityTest.class.getResourceAsStream("/golden/" + name + ".safetensors")) {
+            if (in == null) {
+                throw new IOException("missing test resource golden/" + name + ".safetensors");
+            }
+            return SafeTensors.read(in, name);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"small_relux", "small_relu", "small_maxmin"})
+    void everyOutputMatchesTheReference(String name) throws IOException {
+        SafeTensors.Contents golden = golden(name);
+        Map<String, Tensor> ours;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ours = ReferenceReplay.replay(golden, manager);
+        }
+        // Every output the reference wrote must have been computed by us, and no input is echoed.
+        List<String> expectedOutputs = golden.tensors().keySet().stream()
+                .filter(k -> !k.startsWith("param.") && !k.equals("x") && !k.equals("y") && !k.contains("_in."))
+                .collect(Collectors.toList());
+        for (String k : expectedOutputs) {
+            assertTrue(ours.containsKey(k), name + ": output " + k + " was not computed");
+        }
+        for (String k : SHARED) {
+            assertTrue(ours.containsKey(k), name + ": " + k + " missing");
+        }
+        assertEquals(expectedOutputs.size(), ours.size(), name + ": extra outputs " + ours.keySet());
+        List<ReferenceReplay.Comparison> comparisons = ReferenceReplay.compare(golden, ours);
+        assertEquals(expectedOutputs.size(), comparisons.size());
+        double worstValue = comparisons.stream().filter(c -> !c.name().contains(".grad."))
+                .mapToDouble(ReferenceReplay.Comparison::relativeError).max().orElseThrow();
+        double worstGrad = comparisons.stream().filter(c -> c.name().contains(".grad."))
+                .mapToDouble(ReferenceReplay.Comparison::relativeError).max().orElseThrow();
+        System.out.printf("%s: %d outputs, worst relative error %.2e (values), %.2e (gradients)%n",
+                name, comparisons.size(), worstValue, worstGrad);
+        String failures = comparisons.stream().filter(c -> !c.ok()).map(Object::toString)
+                .collect(Collectors.joining("\n"));
+        assertTrue(failures.isEmpty(), name + ":\n" + failures);
+    }
+}
