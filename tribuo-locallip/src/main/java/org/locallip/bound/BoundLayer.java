@@ -126,6 +126,14 @@ public abstract class BoundLayer {
     }
 
     /**
+     * Projects this layer's parameters onto their feasible set after an optimiser step, in place
+     * (ClippedReLU thresholds to {@code >= 0}); nothing for most layers.
+     */
+    public void project() {
+        // most layers have no constraint
+    }
+
+    /**
      * The parameters of this layer by their network-wide names ({@code "3.threshold"}).
      *
      * @return the parameters (empty for flatten and ReLU).

@@ -91,6 +91,7 @@ public record BoundState(NDArray mu, NDArray r, NDArray m, NDArray rho) {
     public static BoundState intersect(NDArray mu, NDArray r, NDArray lo1, NDArray hi1, NDArray lo2, NDArray hi2) {
         NDArray hi = hi1.minimum(hi2);
         NDArray lo = lo1.maximum(lo2);
-        return new BoundState(mu, r, hi.add(lo).div(2f), hi.sub(lo).div(2f));
+        NDArray two = Scalars.of(hi, 2f);
+        return new BoundState(mu, r, hi.add(lo).div(two), hi.sub(lo).div(two));
     }
 }

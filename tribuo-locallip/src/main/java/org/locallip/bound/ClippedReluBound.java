@@ -43,7 +43,7 @@ public final class ClippedReluBound extends ActivationBound {
     @Override
     public NDArray forward(NDArray x) {
         // min then max with a zero, as the reference: the tie gradients (split in half) match.
-        return x.minimum(threshold).maximum(0f);
+        return x.minimum(threshold).maximum(Scalars.of(x, 0f));
     }
 
     @Override
@@ -59,6 +59,12 @@ public final class ClippedReluBound extends ActivationBound {
     @Override
     public boolean inheritsMask() {
         return true;
+    }
+
+    @Override
+    public void project() {
+        // The reference clamps thresholds to >= 0 after every step (section 1).
+        threshold.set(threshold.lt(0f), 0f);
     }
 
     @Override

@@ -103,10 +103,10 @@ public final class ConvBound extends AffineBound {
         NDArray v = null;
         for (int i = 0; i < vectors.iterations(); i++) {
             NDArray u1 = apply(u);
-            v = u1.div(u1.norm().add(EPS));
+            v = u1.div(u1.norm().add(Scalars.of(u1, EPS)));
             NDArray uPrev = u;
             NDArray v1 = applyTranspose(v);
-            u = v1.div(v1.norm().add(EPS));
+            u = v1.div(v1.norm().add(Scalars.of(v1, EPS)));
             if (i + 1 == vectors.iterations() || u.sub(uPrev).norm().getFloat() < 1e-4f) {
                 break;
             }

@@ -51,6 +51,24 @@ public final class LocalLipschitzBound {
      */
     public static BoundResult compute(BoundNetwork network, NDArray x, float eps, SpectralVectors global,
             SpectralVectors local, int optIter) {
+        return compute(network, x, eps, global, local, optIter, null);
+    }
+
+    /**
+     * Runs the bound pass and charges its phases to a timer ("propagation", "local power
+     * iteration", "bcp").
+     *
+     * @param network the network.
+     * @param x the inputs.
+     * @param eps the L2 radius.
+     * @param global the global vectors, updated.
+     * @param local the per-example vectors, updated.
+     * @param optIter the BCP rounds.
+     * @param timer the timer, or null.
+     * @return every quantity of the pass.
+     */
+    public static BoundResult compute(BoundNetwork network, NDArray x, float eps, SpectralVectors global,
+            SpectralVectors local, int optIter, PhaseTimer timer) {
         List<BoundLayer> layers = network.layers();
         int last = layers.size() - 1;
         long batch = x.getShape().get(0);
@@ -61,6 +79,7 @@ public final class LocalLipschitzBound {
             state = layer.propagate(state, global);
             masks[k] = layer.mask(k > 0 ? masks[k - 1] : null, state, layers.get(k + 1));
         }
+        mark(timer, "propagation");
 
         // Section 3: sigma_i ~ ||D_i W_i D_(i-1)|| per example, for every affine layer but the last.
         List<NDArray> sigmas = new ArrayList<>();
@@ -75,12 +94,14 @@ public final class LocalLipschitzBound {
                 product = product == null ? result.sigma() : product.mul(result.sigma());
             }
         }
-        NDArray radius = product == null ? state.r() : product.mul(eps);
+        NDArray radius = product == null ? state.r() : product.mul(Scalars.of(product, eps));
+        mark(timer, "local power iteration");
 
         AffineBound head = (AffineBound) layers.get(last);
         NDArray logits = head.forward(state.mu());
         NDArray translation = WorstCaseLogits.translation(state.mu(), radius, state.m(), state.rho(),
                 head.weight(), optIter);
+        mark(timer, "bcp");
 
         Map<Integer, NDArray> recorded = new LinkedHashMap<>();
         for (int k = 0; k < last; k++) {
@@ -90,5 +111,11 @@ public final class LocalLipschitzBound {
         }
         return new BoundResult(logits, recorded, sigmas, radius, state.mu(), state.m(), state.rho(),
                 translation, local.finished(), global.finished());
+    }
+
+    private static void mark(PhaseTimer timer, String phase) {
+        if (timer != null) {
+            timer.mark(phase);
+        }
     }
 }

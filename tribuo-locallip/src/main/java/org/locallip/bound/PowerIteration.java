@@ -62,9 +62,9 @@ public final class PowerIteration {
         for (int i = 0; i < iterations; i++) {
             NDArray uPrev = u;
             NDArray out = masked(layer.apply(masked(u, inputMask)), outputMask);
-            v = out.div(perExampleNorm(out).add(AffineBound.EPS));
+            v = out.div(perExampleNorm(out).add(Scalars.of(out, AffineBound.EPS)));
             NDArray back = masked(layer.applyTranspose(v), inputMask);
-            u = back.div(perExampleNorm(back).add(AffineBound.EPS));
+            u = back.div(perExampleNorm(back).add(Scalars.of(back, AffineBound.EPS)));
             if (i + 1 == iterations || perExampleNorm(u.sub(uPrev)).max().getFloat() < LOCAL_TOLERANCE) {
                 break;
             }

@@ -172,14 +172,15 @@ public final class ReferenceReplay {
                 maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
             }
             double tol = tolerance(e.getKey());
-            double rel = scale > 0 ? maxDiff / scale : maxDiff;
             long bad = 0;
             for (int i = 0; i < a.length; i++) {
                 double d = Math.abs(a[i] - b[i]);
-                if (tol == 0 ? d != 0 : d > tol * scale) {
+                // written so that NaN counts as a mismatch
+                if (!(tol == 0 ? d == 0 : d <= tol * scale)) {
                     bad++;
                 }
             }
+            double rel = scale > 0 ? maxDiff / scale : maxDiff; // NaN if any value is NaN
             out.add(new Comparison(e.getKey(), rel, bad, tol));
         }
         return out;

@@ -51,7 +51,7 @@ public final class RobustLoss {
         long c = logits.getShape().get(1);
         NDArray onehot = y.oneHot((int) c);
         NDArray delta = translation.matMul(onehot.reshape(b, c, 1)).reshape(b, c);
-        return logits.add(delta.mul(onehot.neg().add(1f)));
+        return logits.add(delta.mul(onehot.neg().add(Scalars.of(onehot, 1f))));
     }
 
     /**
@@ -115,7 +115,8 @@ public final class RobustLoss {
         }
         NDArray worst = bcpWorstLogits(logits, translation, y);
         NDArray robust = crossEntropy(worst, y);
-        NDArray total = crossEntropy(logits, y).mul(kappa).add(robust.mul(1f - kappa));
+        NDArray total = crossEntropy(logits, y).mul(Scalars.of(robust, kappa))
+                .add(robust.mul(Scalars.of(robust, 1f - kappa)));
         return new Loss(worst, robust, total);
     }
 

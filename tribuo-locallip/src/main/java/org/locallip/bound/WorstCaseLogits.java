@@ -52,11 +52,12 @@ public final class WorstCaseLogits {
         long h = w.getShape().get(1);
         long b = mu.getShape().get(0);
         NDArray eye = manager.eye((int) c).reshape(1, c, c, 1);
-        NDArray offDiagonal = eye.neg().add(1f); // Z
+        NDArray e = Scalars.of(mu, E);
+        NDArray offDiagonal = eye.neg().add(Scalars.of(mu, 1f)); // Z
         NDArray wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
         NDArray r = radius.reshape(b, 1, 1, 1);
         NDArray d = r.mul(normalize(wiwj));
-        NDArray n = offDiagonal.mul(r.add(E)).add(E);
+        NDArray n = offDiagonal.mul(r.add(e)).add(e);
         NDArray n2 = n.abs().square();
 
         NDArray muRep = mu.reshape(b, 1, 1, h);
@@ -72,11 +73,11 @@ public final class WorstCaseLogits {
             NDArray inside = d.gt(lb).logicalAnd(d.lt(ub)).toType(DataType.FLOAT32, false);
             NDArray before = zd.mul(outLo).add(zd.mul(outHi));
             NDArray after = offDiagonal.mul(lb).mul(outLo).add(offDiagonal.mul(ub).mul(outHi));
-            NDArray nb = offDiagonal.mul(before.add(E)).norm(2, new int[] {-1}, true);
-            NDArray na = offDiagonal.mul(after.add(E)).norm(2, new int[] {-1}, true);
-            NDArray rb = n2.sub(nb.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(E).add(eye).sqrt();
-            NDArray ra = n2.sub(na.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(E).add(eye).sqrt();
-            NDArray ratio = ra.div(rb.add(E));
+            NDArray nb = offDiagonal.mul(before.add(e)).norm(2, new int[] {-1}, true);
+            NDArray na = offDiagonal.mul(after.add(e)).norm(2, new int[] {-1}, true);
+            NDArray rb = n2.sub(nb.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(e).add(eye).sqrt();
+            NDArray ra = n2.sub(na.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(e).add(eye).sqrt();
+            NDArray ratio = ra.div(rb.add(e));
             d = after.add(ratio.mul(zd).mul(inside));
             inner = wiwj.mul(d).sum(new int[] {-1});
         }
@@ -85,6 +86,7 @@ public final class WorstCaseLogits {
 
     /** F.normalize over the last axis: {@code x / max(||x||, 1e-12)}. */
     private static NDArray normalize(NDArray x) {
+        // clip keeps its bound tensors in the manager, so passing numbers is safe here
         return x.div(x.norm(2, new int[] {-1}, true).clip(E, Float.POSITIVE_INFINITY));
     }
 

@@ -15,15 +15,23 @@
  */
 package org.locallip.bound;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.locallip.network.NetworkSpec;
+import org.locallip.network.Presets;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Tensor;
+import org.locallip.network.Weights;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,5 +89,56 @@ class GoldenParityTest {
         String failures = comparisons.stream().filter(c -> !c.ok()).map(Object::toString)
                 .collect(Collectors.joining("\n"));
         assertTrue(failures.isEmpty(), name + ":\n" + failures);
+    }
+
+    /**
+     * Regression: DJL's {@code NDArray.mul(Number)} hands autograd a scalar over memory the JVM may
+     * free; the gradients then read garbage. Collect garbage between forward and backward and check
+     * the gradients still equal the reference's.
+     */
+    @Test
+    void gradientsSurviveGarbageCollectionBetweenForwardAndBackward() throws IOException {
+        SafeTensors.Contents golden = golden("small_relux");
+        NetworkSpec spec = Presets.get("small_relux");
+        try (NDManager manager = NDManager.newBaseManager();
+                BoundNetwork network = BoundNetwork.create(Weights.fromSafeTensors(spec, golden), manager, true);
+                NDManager pass = network.newPass();
+                GradientCollector collector = pass.getEngine().newGradientCollector()) {
+            NDArray x = pass.create(golden.get("x").floats(), new Shape(golden.get("x").shape()));
+            NDArray y = pass.create(golden.get("y").longs(), new Shape(golden.get("y").shape()));
+            Map<Integer, NDArray> global = new HashMap<>();
+            Map<Integer, NDArray> local = new HashMap<>();
+            golden.tensors().forEach((k, t) -> {
+                if (k.startsWith("u_list_in.")) {
+                    global.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
+                } else if (k.startsWith("u_data_in.")) {
+                    local.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
+                }
+            });
+            BoundResult r = LocalLipschitzBound.compute(network, x, 0.1f, new SpectralVectors(global, 5),
+                    new SpectralVectors(local, 5), 10);
+            NDArray loss = RobustLoss.loss(RobustLoss.Kind.BCP, r.logits(), r.translation(), y, 0.5f).loss();
+            for (int i = 0; i < 3; i++) {
+                byte[][] garbage = new byte[64][];
+                for (int j = 0; j < garbage.length; j++) {
+                    garbage[j] = new byte[1 << 20];
+                }
+                System.gc();
+            }
+            collector.backward(loss);
+            for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
+                float[] expected = golden.get("bcp.grad." + p.getKey()).floats();
+                try (NDArray g = p.getValue().getGradient()) {
+                    float[] actual = g.toFloatArray();
+                    double scale = 0;
+                    double diff = 0;
+                    for (int i = 0; i < actual.length; i++) {
+                        scale = Math.max(scale, Math.abs(expected[i]));
+                        diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+                    }
+                    assertTrue(diff <= 1e-3 * scale, p.getKey() + ": gradient off by " + diff + " (scale " + scale + ")");
+                }
+            }
+        }
     }
 }

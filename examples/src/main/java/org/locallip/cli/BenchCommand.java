@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+import com.google.gson.GsonBuilder;
+
+import org.locallip.bound.BoundNetwork;
+import org.locallip.bound.PhaseTimer;
+import org.locallip.bound.RobustLoss;
+import org.locallip.network.NetworkSpec;
+import org.locallip.network.Presets;
+import org.locallip.network.Weights;
+import org.locallip.train.TrainingStep;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * {@code bench train ...}: the throughput of full training steps (bound pass, robust loss,
+ * backward, Adam, threshold projection, per-example vector exchange) on random data of the
+ * network's shape, after warm-up steps, with a per-phase breakdown. A benchmark prints figures;
+ * it asserts nothing.
+ */
+final class BenchCommand implements Command {
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
+                "loss", "eps", "seed"), Set.of("json"));
+        if (args.positional().size() != 1 || !args.positional().get(0).equals("train")) {
+            throw new UsageException("the only benchmark is 'train'");
+        }
+        String arch = args.get("arch", "mnist_4c3f_relux");
+        NetworkSpec spec = Presets.get(arch);
+        int batch = args.getInt("batch", 64, 1);
+        int sniter = args.getInt("sniter", 5, 1);
+        int optIter = args.getInt("opt-iter", 10, 1);
+        int steps = args.getInt("steps", 20, 1);
+        int warmup = args.getInt("warmup", 3, 0);
+        int threads = args.getInt("threads", 0, 0);
+        float eps = Float.parseFloat(args.get("eps", "0.3"));
+        RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase());
+        if (threads > 0) {
+            // Read by DJL when the engine starts: set before the first NDManager.
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Random rng = new Random(Long.parseLong(args.get("seed", "1")));
+        int inSize = spec.inputSize();
+        List<TrainingStep.Batch> batches = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            float[] x = new float[batch * inSize];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = rng.nextFloat();
+            }
+            long[] y = new long[batch];
+            for (int j = 0; j < batch; j++) {
+                y[j] = rng.nextInt(spec.numClasses());
+            }
+            batches.add(new TrainingStep.Batch(x, y, new HashMap<>()));
+        }
+        double[] stepSeconds = new double[steps];
+        PhaseTimer timer = new PhaseTimer();
+        try (NDManager base = NDManager.newBaseManager();
+                BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
+                TrainingStep step = new TrainingStep(network, kind, sniter, optIter)) {
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    timer.reset();
+                }
+                long start = System.nanoTime();
+                timer.restart();
+                step.run(batches.get(i % batches.size()), eps, 0.5f, 1e-3f, timer);
+                if (i >= warmup) {
+                    stepSeconds[i - warmup] = (System.nanoTime() - start) / 1e9;
+                }
+            }
+        }
+        double total = Arrays.stream(stepSeconds).sum();
+        double[] sorted = stepSeconds.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("arch", arch);
+        report.put("batch", batch);
+        report.put("sniter", sniter);
+        report.put("opt_iter", optIter);
+        report.put("loss", kind.name().toLowerCase());
+        report.put("steps", steps);
+        report.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        report.put("examples_per_s", batch * steps / total);
+        report.put("median_step_s", median);
+        Map<String, Double> phases = new LinkedHashMap<>();
+        timer.seconds().forEach((k, v) -> phases.put(k.replace(' ', '_'), v / steps));
+        report.put("phase_seconds", phases);
+        report.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        report.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        if (args.flag("json")) {
+            out.println(new GsonBuilder().create().toJson(report));
+        } else {
+            out.println(new GsonBuilder().setPrettyPrinting().create().toJson(report));
+        }
+        return 0;
+    }
+
+    @Override
+    public String usage() {
+        return "train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
+                + " [--threads T] [--loss gloro|bcp] [--eps E] [--json]";
+    }
+
+    @Override
+    public String description() {
+        return "time full training steps on random data and print examples/s and a phase breakdown";
+    }
+}

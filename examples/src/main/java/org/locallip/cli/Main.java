@@ -1,0 +1,99 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code locallip} command line: {@code java -jar examples/target/locallip.jar COMMAND ...}.
+ *
+ * <p>PyTorch's OpenMP workers spin-wait between operations, which halves the speed of a 2-core
+ * machine; the variable that stops it, {@code OMP_WAIT_POLICY=PASSIVE}, must be set before the
+ * native library loads. When it is unset, this launcher starts the same command again in a
+ * child JVM with it set (set {@code LOCALLIP_NO_RELAUNCH=1} to prevent that).
+ */
+public final class Main {
+
+    private static final Logger logger = Logger.getLogger(Main.class.getName());
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("replay", new ReplayCommand());
+        COMMANDS.put("bench", new BenchCommand());
+    }
+
+    private Main() {}
+
+    /**
+     * Runs a command and exits with its status.
+     *
+     * @param args the command and its arguments.
+     */
+    public static void main(String[] args) {
+        if (System.getenv("OMP_WAIT_POLICY") == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
+            Integer status = Relauncher.relaunchWithPassiveOpenMp(args);
+            if (status != null) {
+                System.exit(status);
+            }
+        }
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs a command in this JVM.
+     *
+     * @param args the command and its arguments.
+     * @param out where results go.
+     * @param err where errors and usage go.
+     * @return the exit status: 0 on success, 1 on a failure, 2 on a usage error.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(err);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("locallip: unknown command '" + args[0] + "'");
+            usage(err);
+            return 2;
+        }
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length), out);
+        } catch (UsageException e) {
+            err.println("locallip " + args[0] + ": " + e.getMessage());
+            err.println("usage: locallip " + args[0] + " " + command.usage());
+            return 2;
+        } catch (Exception e) {
+            // One line for the user; the stack trace goes to the log at FINE.
+            err.println("locallip " + args[0] + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            logger.log(Level.FINE, "command failed", e);
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream err) {
+        err.println("usage: locallip COMMAND [ARGS]");
+        COMMANDS.forEach((name, c) -> err.printf("  %-8s %s%n           %s%n", name, c.usage(), c.description()));
+    }
+}

@@ -1,0 +1,65 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts the same command in a child JVM with {@code OMP_WAIT_POLICY=PASSIVE}, which PyTorch's
+ * OpenMP runtime reads only from the environment at load time.
+ */
+final class Relauncher {
+
+    private static final Logger logger = Logger.getLogger(Relauncher.class.getName());
+
+    private Relauncher() {}
+
+    /**
+     * Relaunches, waits and returns the child's exit status.
+     *
+     * @param args the command's arguments.
+     * @return the child's status, or null if the JVM could not be relaunched (then run here).
+     */
+    static Integer relaunchWithPassiveOpenMp(String[] args) {
+        Optional<String> java = ProcessHandle.current().info().command();
+        if (java.isEmpty()) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java.get());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        try {
+            Process child = pb.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+            return child.waitFor();
+        } catch (Exception e) {
+            logger.log(Level.WARNING, "could not relaunch with OMP_WAIT_POLICY=PASSIVE; running here", e);
+            return null;
+        }
+    }
+}
