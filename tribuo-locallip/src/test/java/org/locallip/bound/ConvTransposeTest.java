@@ -1,0 +1,59 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.bound;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The transposed convolution built from zero insertion and a flipped kernel is the adjoint of
+ * the convolution: {@code <W u, v> = <u, W^T v>} for every geometry, output padding included.
+ */
+class ConvTransposeTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "3, 8, 28, 3, 1, 1",   // stride 1
+        "8, 16, 28, 4, 2, 1",  // stride 2, even input
+        "16, 16, 7, 4, 2, 1",  // 7 -> 3: needs output padding 1
+        "4, 6, 15, 4, 2, 0",   // no padding
+        "2, 3, 10, 5, 3, 2"    // stride 3
+    })
+    void transposeIsTheAdjointOfTheConvolution(int in, int out, int size, int k, int stride, int pad) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            long outSize = (size + 2L * pad - k) / stride + 1;
+            NDArray w = m.randomNormal(new Shape(out, in, k, k));
+            ConvBound conv = new ConvBound(0, new long[] {in, size, size}, new long[] {out, outSize, outSize},
+                    w, m.zeros(new Shape(out)), stride, pad);
+            NDArray u = m.randomNormal(new Shape(2, in, size, size));
+            NDArray v = m.randomNormal(new Shape(2, out, outSize, outSize));
+            NDArray wu = conv.apply(u);
+            assertArrayEquals(new long[] {2, out, outSize, outSize}, wu.getShape().getShape());
+            NDArray wtv = conv.applyTranspose(v);
+            assertArrayEquals(new long[] {2, in, size, size}, wtv.getShape().getShape());
+            float lhs = wu.mul(v).sum().getFloat();
+            float rhs = u.mul(wtv).sum().getFloat();
+            assertEquals(lhs, rhs, 1e-4 * Math.max(1, Math.abs(lhs)));
+        }
+    }
+}
