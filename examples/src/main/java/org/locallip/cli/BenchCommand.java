@@ -27,11 +27,11 @@ import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
 import org.locallip.train.TrainingStep;
+import org.locallip.train.VectorStore;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed"), Set.of("json"));
+                "loss", "eps", "seed", "precision"), Set.of("json"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("train")) {
             throw new UsageException("the only benchmark is 'train'");
         }
@@ -80,20 +80,27 @@ final class BenchCommand implements Command {
             for (int j = 0; j < batch; j++) {
                 y[j] = rng.nextInt(spec.numClasses());
             }
-            batches.add(new TrainingStep.Batch(x, y, new HashMap<>()));
+            int[] ids = new int[batch];
+            for (int j = 0; j < batch; j++) {
+                ids[j] = i * batch + j;
+            }
+            batches.add(new TrainingStep.Batch(x, y, ids));
         }
         double[] stepSeconds = new double[steps];
         PhaseTimer timer = new PhaseTimer();
+        VectorStore.Precision precision = VectorStore.Precision.valueOf(args.get("precision", "float32").toUpperCase());
         try (NDManager base = NDManager.newBaseManager();
                 BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
-                TrainingStep step = new TrainingStep(network, kind, sniter, optIter)) {
+                VectorStore store = new VectorStore(batches.size() * batch, TrainingStep.vectorShapes(network),
+                        precision, VectorStore.Location.MEMORY, null, 1L);
+                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L)) {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
                 }
                 long start = System.nanoTime();
                 timer.restart();
-                step.run(batches.get(i % batches.size()), eps, 0.5f, 1e-3f, timer);
+                step.run(batches.get(i % batches.size()), true, eps, 0.5f, 1e-3f, timer);
                 if (i >= warmup) {
                     stepSeconds[i - warmup] = (System.nanoTime() - start) / 1e9;
                 }
@@ -117,6 +124,7 @@ final class BenchCommand implements Command {
         Map<String, Double> phases = new LinkedHashMap<>();
         timer.seconds().forEach((k, v) -> phases.put(k.replace(' ', '_'), v / steps));
         report.put("phase_seconds", phases);
+        report.put("vector_precision", precision.name().toLowerCase());
         report.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         report.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         if (args.flag("json")) {
@@ -130,7 +138,7 @@ final class BenchCommand implements Command {
     @Override
     public String usage() {
         return "train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
-                + " [--threads T] [--loss gloro|bcp] [--eps E] [--json]";
+                + " [--threads T] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("train", new TrainCommand());
+        COMMANDS.put("evaluate", new EvaluateCommand());
         COMMANDS.put("replay", new ReplayCommand());
         COMMANDS.put("bench", new BenchCommand());
     }
@@ -56,6 +58,11 @@ public final class Main {
             }
         }
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        // One line a log record (time, level, message) unless the user configured logging.
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -70,6 +70,35 @@ public abstract class AffineBound extends BoundLayer {
     protected abstract NDArray affine(NDArray x, NDArray w, NDArray b);
 
     /**
+     * The operator {@code W} (no bias) and its transpose, with whatever they derive from the
+     * weight (a flipped kernel, constants) made once: get one per pass, before a loop.
+     */
+    public interface Operator {
+        /**
+         * {@code W u}.
+         *
+         * @param u a batch of vectors in the input space.
+         * @return a batch in the output space.
+         */
+        NDArray apply(NDArray u);
+
+        /**
+         * {@code W^T v}.
+         *
+         * @param v a batch of vectors in the output space.
+         * @return a batch in the input space.
+         */
+        NDArray transpose(NDArray v);
+    }
+
+    /**
+     * This layer's operator for the current pass (its arrays live in the weight's manager).
+     *
+     * @return the operator.
+     */
+    public abstract Operator operator();
+
+    /**
      * {@code W u}, without bias.
      *
      * @param u a batch of vectors in the input space.
@@ -85,7 +114,9 @@ public abstract class AffineBound extends BoundLayer {
      * @param v a batch of vectors in the output space.
      * @return a batch in the input space.
      */
-    public abstract NDArray applyTranspose(NDArray v);
+    public NDArray applyTranspose(NDArray v) {
+        return operator().transpose(v);
+    }
 
     /**
      * The L2 norm of every output neuron's row of {@code W} (for conv: of each filter flattened

@@ -39,9 +39,19 @@ public record BoundState(NDArray mu, NDArray r, NDArray m, NDArray rho) {
      */
     public static BoundState start(NDArray x, float eps) {
         long b = x.getShape().get(0);
-        NDArray r = x.getManager().full(new ai.djl.ndarray.types.Shape(b), eps);
-        NDArray rho = x.onesLike().muli(eps);
-        return new BoundState(x, r, x, rho);
+        return start(x, x.getManager().full(new ai.djl.ndarray.types.Shape(b), eps));
+    }
+
+    /**
+     * The starting state with a radius per example.
+     *
+     * @param x the inputs {@code (b, C, H, W)}.
+     * @param eps the L2 radius of each example, {@code (b)}.
+     * @return the state before the first layer.
+     */
+    public static BoundState start(NDArray x, NDArray eps) {
+        BoundState shaped = new BoundState(x, eps, x, x);
+        return new BoundState(x, eps, x, x.onesLike().mul(shaped.radiusLike(x.getShape().dimension())));
     }
 
     /**

@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -63,28 +64,43 @@ public final class ConvBound extends AffineBound {
     }
 
     @Override
-    public NDArray applyTranspose(NDArray v) {
-        NDArray up = v;
+    public Operator operator() {
+        // Made once per pass: the flipped, channel-swapped kernel and the zero-insertion pattern.
+        NDArray flipped = weight.transpose(1, 0, 2, 3).flip(2, 3);
+        NDArray spread = null;
         if (strideInt > 1) {
-            Shape s = v.getShape();
-            long b = s.get(0);
-            long c = s.get(1);
-            long h = s.get(2);
-            long w = s.get(3);
-            // (b,c,h,1,w,1) * one-hot (s,s) puts every value at the corner of an s x s block of zeros.
             float[] corner = new float[strideInt * strideInt];
             corner[0] = 1f;
-            NDArray spread = v.getManager().create(corner, new Shape(1, 1, 1, strideInt, 1, strideInt));
-            up = v.reshape(b, c, h, 1, w, 1).mul(spread).reshape(b, c, h * strideInt, w * strideInt);
+            spread = weight.getManager().create(corner, new Shape(1, 1, 1, strideInt, 1, strideInt));
         }
-        NDArray flipped = weight.transpose(1, 0, 2, 3).flip(2, 3);
-        NDArray out = Conv2d.conv2d(up, flipped, null, new Shape(1, 1),
-                new Shape(transposePadding, transposePadding)).singletonOrThrow();
+        NDArray pattern = spread;
+        Shape transposePad = new Shape(transposePadding, transposePadding);
         Shape in = inputShape();
-        if (out.getShape().get(2) != in.get(1) || out.getShape().get(3) != in.get(2)) {
-            out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
-        }
-        return out;
+        return new Operator() {
+            @Override
+            public NDArray apply(NDArray u) {
+                return affine(u, weight, null);
+            }
+
+            @Override
+            public NDArray transpose(NDArray v) {
+                NDArray up = v;
+                if (pattern != null) {
+                    Shape s = v.getShape();
+                    long b = s.get(0);
+                    long c = s.get(1);
+                    long h = s.get(2);
+                    long w = s.get(3);
+                    // (b,c,h,1,w,1) * one-hot (s,s) puts every value at the corner of an s x s block of zeros.
+                    up = v.reshape(b, c, h, 1, w, 1).mul(pattern).reshape(b, c, h * strideInt, w * strideInt);
+                }
+                NDArray out = Conv2d.conv2d(up, flipped, null, new Shape(1, 1), transposePad).singletonOrThrow();
+                if (out.getShape().get(2) != in.get(1) || out.getShape().get(3) != in.get(2)) {
+                    out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
+                }
+                return out;
+            }
+        };
     }
 
     @Override
@@ -95,23 +111,30 @@ public final class ConvBound extends AffineBound {
 
     @Override
     protected NDArray globalSpectralNorm(SpectralVectors vectors) {
-        NDArray u = vectors.start(index());
-        if (u == null) {
-            u = weight.getManager().randomNormal(new Shape(1).addAll(inputShape()));
-        }
+        NDArray start = vectors.start(index());
+        NDManager outer = weight.getManager();
+        // The loop owns its vectors; the caller's start vector is left alone.
+        NDArray u = start == null ? outer.randomNormal(new Shape(1).addAll(inputShape())) : start.duplicate();
+        u.attach(outer);
+        Operator op = operator();
+        NDArray eps = Scalars.of(weight, EPS);
         // Section 4, conv: the norms run over the whole (1, ...) tensor.
         NDArray v = null;
         for (int i = 0; i < vectors.iterations(); i++) {
-            NDArray u1 = apply(u);
-            v = u1.div(u1.norm().add(Scalars.of(u1, EPS)));
-            NDArray uPrev = u;
-            NDArray v1 = applyTranspose(v);
-            u = v1.div(v1.norm().add(Scalars.of(v1, EPS)));
-            if (i + 1 == vectors.iterations() || u.sub(uPrev).norm().getFloat() < 1e-4f) {
-                break;
+            try (LoopStep step = new LoopStep(outer, u, v)) {
+                NDArray u1 = op.apply(u);
+                NDArray vNext = u1.div(u1.norm().add(eps));
+                NDArray v1 = op.transpose(vNext);
+                NDArray uNext = v1.div(v1.norm().add(eps));
+                boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
+                u = step.carry(uNext);
+                v = step.carry(vNext);
+                if (stop) {
+                    break;
+                }
             }
         }
         vectors.finish(index(), u);
-        return v.mul(apply(u)).sum();
+        return v.mul(op.apply(u)).sum();
     }
 }

@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
@@ -41,8 +42,18 @@ public final class LinearBound extends AffineBound {
     }
 
     @Override
-    public NDArray applyTranspose(NDArray v) {
-        return v.matMul(weight);
+    public Operator operator() {
+        return new Operator() {
+            @Override
+            public NDArray apply(NDArray u) {
+                return affine(u, weight, null);
+            }
+
+            @Override
+            public NDArray transpose(NDArray v) {
+                return v.matMul(weight);
+            }
+        };
     }
 
     @Override
@@ -52,21 +63,27 @@ public final class LinearBound extends AffineBound {
 
     @Override
     protected NDArray globalSpectralNorm(SpectralVectors vectors) {
-        NDArray u = vectors.start(index());
-        if (u == null) {
-            u = weight.getManager().randomNormal(new Shape(weight.getShape().get(0), 1));
-        }
+        NDArray start = vectors.start(index());
+        NDManager outer = weight.getManager();
+        NDArray u = start == null ? outer.randomNormal(new Shape(weight.getShape().get(0), 1)) : start.duplicate();
+        u.attach(outer);
         // Section 4, linear: u lives in the OUTPUT space, shape (out, 1), and no 1e-12 is added.
+        // Views of the weight that the loop may lend to its iterations (see LoopStep#borrow).
         NDArray wt = weight.transpose();
+        NDArray w = wt.transpose();
         NDArray v = null;
         for (int i = 0; i < vectors.iterations(); i++) {
-            NDArray u1 = wt.matMul(u);
-            v = u1.div(u1.norm());
-            NDArray uPrev = u;
-            NDArray v1 = weight.matMul(v);
-            u = v1.div(v1.norm());
-            if (i + 1 == vectors.iterations() || u.sub(uPrev).norm().getFloat() < 1e-4f) {
-                break;
+            try (LoopStep step = new LoopStep(outer, u, v).borrow(wt, w)) {
+                NDArray u1 = wt.matMul(u);
+                NDArray vNext = u1.div(u1.norm());
+                NDArray v1 = w.matMul(vNext);
+                NDArray uNext = v1.div(v1.norm());
+                boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
+                u = step.carry(uNext);
+                v = step.carry(vNext);
+                if (stop) {
+                    break;
+                }
             }
         }
         vectors.finish(index(), u);

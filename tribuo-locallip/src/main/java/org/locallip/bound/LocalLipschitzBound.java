@@ -55,8 +55,7 @@ public final class LocalLipschitzBound {
     }
 
     /**
-     * Runs the bound pass and charges its phases to a timer ("propagation", "local power
-     * iteration", "bcp").
+     * Runs the bound pass with one radius for the whole batch, charging phases to a timer.
      *
      * @param network the network.
      * @param x the inputs.
@@ -68,6 +67,25 @@ public final class LocalLipschitzBound {
      * @return every quantity of the pass.
      */
     public static BoundResult compute(BoundNetwork network, NDArray x, float eps, SpectralVectors global,
+            SpectralVectors local, int optIter, PhaseTimer timer) {
+        NDArray radii = x.getManager().full(new ai.djl.ndarray.types.Shape(x.getShape().get(0)), eps);
+        return compute(network, x, radii, global, local, optIter, timer);
+    }
+
+    /**
+     * Runs the bound pass with a radius per example (as the certified-radius search needs) and
+     * charges its phases to a timer ("propagation", "local power iteration", "bcp").
+     *
+     * @param network the network.
+     * @param x the inputs.
+     * @param eps the L2 radius of each example, {@code (b)}.
+     * @param global the global vectors, updated.
+     * @param local the per-example vectors, updated.
+     * @param optIter the BCP rounds.
+     * @param timer the timer, or null.
+     * @return every quantity of the pass.
+     */
+    public static BoundResult compute(BoundNetwork network, NDArray x, NDArray eps, SpectralVectors global,
             SpectralVectors local, int optIter, PhaseTimer timer) {
         List<BoundLayer> layers = network.layers();
         int last = layers.size() - 1;
@@ -94,7 +112,7 @@ public final class LocalLipschitzBound {
                 product = product == null ? result.sigma() : product.mul(result.sigma());
             }
         }
-        NDArray radius = product == null ? state.r() : product.mul(Scalars.of(product, eps));
+        NDArray radius = product == null ? state.r() : product.mul(eps);
         mark(timer, "local power iteration");
 
         AffineBound head = (AffineBound) layers.get(last);

@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -55,21 +56,30 @@ public final class PowerIteration {
         if (iterations < 1) {
             throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
         }
-        if (u == null) {
-            u = layer.weight().getManager().randomNormal(new Shape(batch).addAll(layer.inputShape()));
-        }
+        NDManager outer = layer.weight().getManager();
+        // The loop owns its vectors (the caller's start vectors are left alone) and frees each
+        // iteration's temporaries; constants are made before it (see LoopStep).
+        u = u == null ? outer.randomNormal(new Shape(batch).addAll(layer.inputShape())) : u.duplicate();
+        u.attach(outer);
+        AffineBound.Operator op = layer.operator();
+        NDArray eps = Scalars.of(layer.weight(), AffineBound.EPS);
         NDArray v = null;
         for (int i = 0; i < iterations; i++) {
-            NDArray uPrev = u;
-            NDArray out = masked(layer.apply(masked(u, inputMask)), outputMask);
-            v = out.div(perExampleNorm(out).add(Scalars.of(out, AffineBound.EPS)));
-            NDArray back = masked(layer.applyTranspose(v), inputMask);
-            u = back.div(perExampleNorm(back).add(Scalars.of(back, AffineBound.EPS)));
-            if (i + 1 == iterations || perExampleNorm(u.sub(uPrev)).max().getFloat() < LOCAL_TOLERANCE) {
-                break;
+            try (LoopStep step = new LoopStep(outer, u, v)) {
+                NDArray out = masked(op.apply(masked(u, inputMask)), outputMask);
+                NDArray vNext = out.div(perExampleNorm(out).add(eps));
+                NDArray back = masked(op.transpose(vNext), inputMask);
+                NDArray uNext = back.div(perExampleNorm(back).add(eps));
+                boolean stop = i + 1 == iterations
+                        || perExampleNorm(uNext.sub(u)).max().getFloat() < LOCAL_TOLERANCE;
+                u = step.carry(uNext);
+                v = step.carry(vNext);
+                if (stop) {
+                    break;
+                }
             }
         }
-        NDArray out = masked(layer.apply(masked(u, inputMask)), outputMask);
+        NDArray out = masked(op.apply(masked(u, inputMask)), outputMask);
         NDArray sigma = v.mul(out).reshape(v.getShape().get(0), -1).sum(new int[] {1});
         return new Local(sigma, u);
     }

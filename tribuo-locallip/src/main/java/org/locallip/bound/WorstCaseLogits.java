@@ -53,6 +53,7 @@ public final class WorstCaseLogits {
         long b = mu.getShape().get(0);
         NDArray eye = manager.eye((int) c).reshape(1, c, c, 1);
         NDArray e = Scalars.of(mu, E);
+        NDArray zero = Scalars.of(mu, 0f);
         NDArray offDiagonal = eye.neg().add(Scalars.of(mu, 1f)); // Z
         NDArray wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
         NDArray r = radius.reshape(b, 1, 1, 1);
@@ -65,23 +66,38 @@ public final class WorstCaseLogits {
         NDArray ub = boxCentre.add(boxHalfWidth).reshape(b, 1, 1, h).sub(muRep).clip(0f, Float.POSITIVE_INFINITY);
 
         NDArray inner = null;
-        for (int iteration = 0; iteration == 0 || (iteration < optIter && outside(offDiagonal.mul(d), lb, ub));
+        // Each round's temporaries are freed when it ends (1000 rounds at evaluation); d and the
+        // inner products are carried (see LoopStep).
+        d.attach(manager);
+        for (int iteration = 0; iteration == 0 || (iteration < optIter && outside(d, offDiagonal, lb, ub));
                 iteration++) {
-            NDArray zd = offDiagonal.mul(d);
-            NDArray outLo = d.lte(lb).toType(DataType.FLOAT32, false);
-            NDArray outHi = d.gte(ub).toType(DataType.FLOAT32, false);
-            NDArray inside = d.gt(lb).logicalAnd(d.lt(ub)).toType(DataType.FLOAT32, false);
-            NDArray before = zd.mul(outLo).add(zd.mul(outHi));
-            NDArray after = offDiagonal.mul(lb).mul(outLo).add(offDiagonal.mul(ub).mul(outHi));
-            NDArray nb = offDiagonal.mul(before.add(e)).norm(2, new int[] {-1}, true);
-            NDArray na = offDiagonal.mul(after.add(e)).norm(2, new int[] {-1}, true);
-            NDArray rb = n2.sub(nb.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(e).add(eye).sqrt();
-            NDArray ra = n2.sub(na.abs().square()).clip(0f, Float.POSITIVE_INFINITY).add(e).add(eye).sqrt();
-            NDArray ratio = ra.div(rb.add(e));
-            d = after.add(ratio.mul(zd).mul(inside));
-            inner = wiwj.mul(d).sum(new int[] {-1});
+            try (LoopStep step = new LoopStep(manager, d, inner).borrow(offDiagonal, lb, ub, n2, wiwj, eye, e, zero)) {
+                NDArray zd = offDiagonal.mul(d);
+                NDArray outLo = d.lte(lb).toType(DataType.FLOAT32, false);
+                NDArray outHi = d.gte(ub).toType(DataType.FLOAT32, false);
+                NDArray inside = d.gt(lb).logicalAnd(d.lt(ub)).toType(DataType.FLOAT32, false);
+                NDArray before = zd.mul(outLo).add(zd.mul(outHi));
+                NDArray after = offDiagonal.mul(lb).mul(outLo).add(offDiagonal.mul(ub).mul(outHi));
+                NDArray nb = offDiagonal.mul(before.add(e)).norm(2, new int[] {-1}, true);
+                NDArray na = offDiagonal.mul(after.add(e)).norm(2, new int[] {-1}, true);
+                NDArray rb = nonNegative(n2.sub(nb.abs().square()), zero).add(e).add(eye).sqrt();
+                NDArray ra = nonNegative(n2.sub(na.abs().square()), zero).add(e).add(eye).sqrt();
+                NDArray ratio = ra.div(rb.add(e));
+                NDArray next = after.add(ratio.mul(zd).mul(inside));
+                NDArray products = wiwj.mul(next).sum(new int[] {-1});
+                d = step.carry(next);
+                inner = step.carry(products);
+            }
         }
         return NDArrays.where(inner.isNaN(), inner.zerosLike(), inner);
+    }
+
+    /**
+     * {@code clamp(x, min=0)} with clamp's gradient (1 where {@code x >= 0}, boundary included),
+     * without the scalar tensors that DJL's {@code clip} makes at each call.
+     */
+    private static NDArray nonNegative(NDArray x, NDArray zero) {
+        return x.mul(x.gte(zero).toType(DataType.FLOAT32, false));
     }
 
     /** F.normalize over the last axis: {@code x / max(||x||, 1e-12)}. */
@@ -91,7 +107,11 @@ public final class WorstCaseLogits {
     }
 
     /** Whether any entry of the batch lies strictly outside the shifted box (a host sync). */
-    private static boolean outside(NDArray zd, NDArray lb, NDArray ub) {
-        return zd.lt(lb).logicalOr(zd.gt(ub)).any().getBoolean();
+    private static boolean outside(NDArray d, NDArray offDiagonal, NDArray lb, NDArray ub) {
+        try (NDManager scratch = d.getManager().newSubManager()) {
+            d.tempAttach(scratch);
+            NDArray zd = d.mul(offDiagonal);
+            return zd.lt(lb).logicalOr(zd.gt(ub)).any().getBoolean();
+        }
     }
 }

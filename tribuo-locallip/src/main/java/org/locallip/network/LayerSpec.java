@@ -28,7 +28,7 @@ import java.util.function.Function;
  * {@code conv:OUT,K,STRIDE,PAD}, {@code linear:OUT}, {@code flatten}, {@code relux:INIT},
  * {@code relu} and {@code maxmin:TMIN,TMAX}.
  */
-public sealed interface LayerSpec
+public sealed interface LayerSpec extends java.io.Serializable
         permits LayerSpec.Conv2d, LayerSpec.Linear, LayerSpec.Flatten, LayerSpec.ClippedReLU,
                 LayerSpec.ReLU, LayerSpec.MaxMin {
 

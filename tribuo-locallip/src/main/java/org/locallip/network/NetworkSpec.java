@@ -32,7 +32,9 @@ import java.util.stream.Collectors;
  * {@code "{index}.threshold"}, {@code "{index}.min"} and {@code "{index}.max"}, as in the golden
  * files. Immutable.
  */
-public final class NetworkSpec {
+public final class NetworkSpec implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final long[] inputShape;
     private final List<LayerSpec> layers;

@@ -23,7 +23,9 @@ import java.util.Arrays;
  * NDArrays. Immutable by convention: the arrays returned by {@link #floats()} and
  * {@link #longs()} are the backing arrays and must not be modified.
  */
-public final class Tensor {
+public final class Tensor implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The element types this project reads and writes. */
     public enum DType {

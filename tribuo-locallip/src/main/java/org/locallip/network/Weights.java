@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  * names ({@code param.0.weight}, {@code param.1.threshold}, ...), so PyTorch users can hand
  * over weights.
  */
-public final class Weights {
+public final class Weights implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The prefix of parameter tensors in safetensors files. */
     public static final String PREFIX = "param.";

@@ -1,0 +1,130 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.tribuo.Dataset;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.dataset.DatasetView;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The train/test split the CLI works on, read with Tribuo's {@link IDXDataSource}.
+ *
+ * <ul>
+ *   <li>No directory: the bundled MNIST sample (10,000 digits, already shuffled): the first
+ *   8,000 train, the last 2,000 test.</li>
+ *   <li>A directory with {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]},
+ *   {@code t10k-images-idx3-ubyte[.gz]}, {@code t10k-labels-idx1-ubyte[.gz]} (MNIST,
+ *   Fashion-MNIST): those splits.</li>
+ *   <li>A directory with {@code images-idx3-ubyte[.gz]} and {@code labels-idx1-ubyte[.gz]}: the
+ *   first 80% train, the rest test.</li>
+ * </ul>
+ *
+ * @param train the training split.
+ * @param test the test split.
+ */
+record DataSets(Dataset<Label> train, Dataset<Label> test) {
+
+    private static final String SAMPLE = "mnist-sample/";
+
+    static DataSets load(Path dir) throws IOException {
+        if (dir == null) {
+            Path tmp = Files.createTempDirectory("locallip-mnist-sample");
+            tmp.toFile().deleteOnExit();
+            Path images = extract("images-idx3-ubyte.gz", tmp);
+            Path labels = extract("labels-idx1-ubyte.gz", tmp);
+            return split(images, labels, 0.8);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new FileNotFoundException("data directory " + dir + " does not exist");
+        }
+        Path trainImages = find(dir, "train-images-idx3-ubyte");
+        if (trainImages != null) {
+            Dataset<Label> train = read(trainImages, required(dir, "train-labels-idx1-ubyte"));
+            Dataset<Label> test = read(required(dir, "t10k-images-idx3-ubyte"), required(dir, "t10k-labels-idx1-ubyte"));
+            return new DataSets(train, test);
+        }
+        Path images = find(dir, "images-idx3-ubyte");
+        if (images != null) {
+            return split(images, required(dir, "labels-idx1-ubyte"), 0.8);
+        }
+        throw new FileNotFoundException("no IDX files in " + dir + ": expected train-images-idx3-ubyte[.gz] and"
+                + " t10k-images-idx3-ubyte[.gz] (with their labels), or images-idx3-ubyte[.gz] and labels-idx1-ubyte[.gz]");
+    }
+
+    private static DataSets split(Path images, Path labels, double trainFraction) throws IOException {
+        Dataset<Label> all = read(images, labels);
+        int n = all.size();
+        int nTrain = (int) Math.round(n * trainFraction);
+        int[] trainIdx = new int[nTrain];
+        int[] testIdx = new int[n - nTrain];
+        for (int i = 0; i < n; i++) {
+            if (i < nTrain) {
+                trainIdx[i] = i;
+            } else {
+                testIdx[i - nTrain] = i;
+            }
+        }
+        return new DataSets(new DatasetView<>(all, trainIdx, "train"), new DatasetView<>(all, testIdx, "test"));
+    }
+
+    private static Dataset<Label> read(Path images, Path labels) throws IOException {
+        try {
+            return new MutableDataset<>(new IDXDataSource<>(images, labels, new LabelFactory()));
+        } catch (IllegalStateException e) {
+            throw new IOException("cannot read " + images + " / " + labels + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path extract(String name, Path dir) throws IOException {
+        try (InputStream in = DataSets.class.getResourceAsStream(SAMPLE + name)) {
+            if (in == null) {
+                throw new FileNotFoundException("the bundled sample " + SAMPLE + name + " is missing from the jar");
+            }
+            Path out = dir.resolve(name);
+            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+            out.toFile().deleteOnExit();
+            return out;
+        }
+    }
+
+    private static Path find(Path dir, String base) {
+        for (String name : new String[] {base, base + ".gz"}) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Path required(Path dir, String base) throws FileNotFoundException {
+        Path p = find(dir, base);
+        if (p == null) {
+            throw new FileNotFoundException("missing " + base + "[.gz] in " + dir);
+        }
+        return p;
+    }
+}

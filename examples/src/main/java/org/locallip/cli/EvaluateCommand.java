@@ -1,0 +1,109 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.locallip.LocalLipModel;
+import org.locallip.eval.CertifiedEvaluation;
+import org.locallip.eval.CertifyOptions;
+import org.tribuo.Model;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code evaluate --model MODEL.tribuo [--data DIR] --eps E[,E2...] [--sniter K] [--opt-iter M]
+ * [--no-pgd] [--radius-curve] [--plot FILE.png] [--json]}: clean, certified and PGD accuracy on
+ * the test split of {@link DataSets}; certification uses the model's settings (the training
+ * config's {@code evalSniter} / {@code evalOptIter}, by default the paper's 2000 power iterations
+ * and 1000 BCP rounds) unless told otherwise.
+ */
+final class EvaluateCommand implements Command {
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot"),
+                Set.of("json", "no-pgd", "radius-curve"));
+        String modelPath = args.get("model", null);
+        if (modelPath == null) {
+            throw new UsageException("--model is required");
+        }
+        if (!Files.isRegularFile(Path.of(modelPath))) {
+            throw new java.io.FileNotFoundException("model file " + modelPath + " does not exist");
+        }
+        Model<?> loaded;
+        try {
+            loaded = Model.deserializeFromFile(Path.of(modelPath));
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new java.io.IOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
+        }
+        if (!(loaded instanceof LocalLipModel)) {
+            throw new IllegalArgumentException(modelPath + " holds a " + loaded.getClass().getSimpleName()
+                    + ", not a LocalLipModel");
+        }
+        List<Double> eps = new ArrayList<>();
+        try (LocalLipModel model = (LocalLipModel) loaded) {
+            for (String e : args.get("eps", CertifiedEvaluation.key(model.defaultEps())).split(",")) {
+                try {
+                    double v = Double.parseDouble(e.trim());
+                    if (!(v >= 0) || Double.isInfinite(v)) {
+                        throw new NumberFormatException();
+                    }
+                    eps.add(v);
+                } catch (NumberFormatException ex) {
+                    throw new UsageException("--eps takes non-negative numbers, found '" + e + "'");
+                }
+            }
+            CertifyOptions options = model.certifyOptions()
+                    .withIterations(args.getInt("sniter", model.certifyOptions().sniter(), 1),
+                            args.getInt("opt-iter", model.certifyOptions().optIter(), 1));
+            options = new CertifyOptions(options.sniter(), options.optIter(), false, options.radiusPrecision(),
+                    options.seed(), args.getInt("batch", options.batchSize(), 1));
+            String data = args.get("data", null);
+            DataSets sets = DataSets.load(data == null ? null : Path.of(data));
+            boolean curve = args.flag("radius-curve") || args.get("plot", null) != null;
+            CertifiedEvaluation result = CertifiedEvaluation.evaluate(model, sets.test(), eps, options,
+                    !args.flag("no-pgd"), curve);
+            if (args.get("plot", null) != null) {
+                RadiusCurvePlot.write(result, Path.of(args.get("plot", null)), model.getName());
+            }
+            if (args.flag("json")) {
+                out.println(result.toJson());
+            } else {
+                out.printf(Locale.ROOT, "n %d, clean accuracy %.4f%n", result.n(), result.cleanAccuracy());
+                result.certifiedAccuracy().forEach((k, v) -> out.printf(Locale.ROOT,
+                        "eps %s: certified %.4f%s%n", k, v, result.pgdAccuracy().containsKey(k)
+                                ? String.format(Locale.ROOT, ", PGD %.4f", result.pgdAccuracy().get(k)) : ""));
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public String usage() {
+        return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--sniter K] [--opt-iter M] [--batch B]"
+                + " [--no-pgd] [--radius-curve] [--plot FILE.png] [--json]";
+    }
+
+    @Override
+    public String description() {
+        return "clean, certified and PGD accuracy on the test split (and the radius curve)";
+    }
+}

@@ -1,0 +1,564 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+
+import org.locallip.bound.RobustLoss;
+import org.locallip.data.Augmentation;
+import org.locallip.data.DenseImages;
+import org.locallip.data.ImageLayout;
+import org.locallip.eval.CertifyOptions;
+import org.locallip.network.LayerSpec;
+import org.locallip.network.NetworkSpec;
+import org.locallip.network.Presets;
+import org.locallip.network.Tensor;
+import org.locallip.network.Weights;
+import org.locallip.train.TrainingLoop;
+import org.locallip.train.TrainingSchedule;
+import org.locallip.train.VectorStore;
+import org.tribuo.Dataset;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.TrainerProvenance;
+import org.tribuo.provenance.impl.TrainerProvenanceImpl;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.logging.Logger;
+
+/**
+ * Trains certifiably robust networks with the local Lipschitz bound (Huang et al., NeurIPS 2021)
+ * as a Tribuo {@link Trainer}: the bound, BCP and the GloRo / BCP losses of ALGORITHM.md, on
+ * DJL's PyTorch engine (a GPU when there is one, the CPU otherwise).
+ *
+ * <p>The defaults are the paper's MNIST recipe (ALGORITHM.md section 6): {@code mnist_4c3f_relux},
+ * 300 epochs ramping eps to 1.75 over 150, GloRo, batch 256, Adam 1e-3 with exp decay, sniter 5,
+ * opt_iter 10. Examples are read through an {@link ImageLayout} (by default IDX naming with
+ * pixels scaled from 0..255, in the network's input shape).
+ *
+ * <p>Checkpoints (weights, Adam state, per-example and global power-iteration vectors, schedule
+ * position) go to {@code checkpointDir} when it is set; a run whose directory holds a checkpoint
+ * of the same configuration resumes from it and ends with the same weights as an unbroken run
+ * (CPU, same seed).
+ */
+public final class LocalLipTrainer implements Trainer<Label> {
+
+    private static final Logger logger = Logger.getLogger(LocalLipTrainer.class.getName());
+
+    /** Learning-rate schedules. */
+    public enum LrSchedule {
+        /** Constant until E/2 + 25, then exponential decay to the end rate (the reference's "exp"). */
+        EXP,
+        /** Constant. */
+        CONSTANT
+    }
+
+    @Config(description = "Preset network name (ALGORITHM.md section 1), used when layers is not set.")
+    private String network = "mnist_4c3f_relux";
+
+    @Config(description = "Network layers in text form, e.g. 'conv:8,3,1,1; relux:1.0; flatten; linear:10'"
+            + " (overrides network; needs the input shape from imageLayout).")
+    private String layers = "";
+
+    @Config(description = "How features map to pixels; by default IDX naming, scale 255, the network's input shape.")
+    private ImageLayout imageLayout;
+
+    @Config(description = "Robust loss: GLORO or BCP.")
+    private RobustLoss.Kind loss = RobustLoss.Kind.GLORO;
+
+    @Config(description = "L2 radius reached by the training ramp.")
+    private double epsTrain = 1.75;
+
+    @Config(description = "L2 radius to certify at (also used by the reference's in-epoch eps increment).")
+    private double epsTest = 1.58;
+
+    @Config(description = "Total epochs.")
+    private int epochs = 300;
+
+    @Config(description = "Warm-up epochs on the clean cross-entropy.")
+    private int warmupEpochs = 0;
+
+    @Config(description = "Epochs over which eps ramps from 0 (and kappa from 1 to 0).")
+    private int rampupEpochs = 150;
+
+    @Config(description = "Minibatch size.")
+    private int batchSize = 256;
+
+    @Config(description = "Adam learning rate.")
+    private double learningRate = 1e-3;
+
+    @Config(description = "Learning-rate schedule: EXP (the reference's) or CONSTANT.")
+    private LrSchedule lrSchedule = LrSchedule.EXP;
+
+    @Config(description = "Final learning rate of the EXP schedule.")
+    private double endLearningRate = 5e-6;
+
+    @Config(description = "Power iterations per training step (local and global norms).")
+    private int sniter = 5;
+
+    @Config(description = "BCP clipping rounds per training step.")
+    private int optIter = 10;
+
+    @Config(description = "Power iterations when the model certifies (the paper evaluates with 2000).")
+    private int evalSniter = CertifyOptions.PAPER_SNITER;
+
+    @Config(description = "BCP clipping rounds when the model certifies (the paper evaluates with 1000).")
+    private int evalOptIter = CertifyOptions.PAPER_OPT_ITER;
+
+    @Config(description = "If positive, the initial ClippedReLU threshold of every layer (overrides the network's).")
+    private double thresholdInit = 0;
+
+    @Config(description = "Zero padding of the random crop augmentation (0: none; 4 for CIFAR-10).")
+    private int cropPadding = 0;
+
+    @Config(description = "Random horizontal flips (colour images).")
+    private boolean horizontalFlip = false;
+
+    @Config(description = "Seed of every random choice of training.")
+    private long seed = Trainer.DEFAULT_SEED;
+
+    @Config(description = "Device: auto (a GPU if DJL sees one), cpu, gpu or gpu:N.")
+    private String device = "auto";
+
+    @Config(description = "Fail instead of falling back to the CPU when the requested GPU is absent.")
+    private boolean requireDevice = false;
+
+    @Config(description = "Directory for checkpoints (none if empty); a checkpoint there is resumed.")
+    private String checkpointDir = "";
+
+    @Config(description = "Checkpoint every this many steps (0: only at epoch ends).")
+    private int checkpointEverySteps = 0;
+
+    @Config(description = "Checkpoint every this many epochs (0: never at epoch ends).")
+    private int checkpointEveryEpochs = 1;
+
+    @Config(description = "Storage precision of the per-example power-iteration vectors: FLOAT32, FLOAT16, BFLOAT16.")
+    private VectorStore.Precision vectorPrecision = VectorStore.Precision.FLOAT32;
+
+    @Config(description = "Where the per-example vectors live: MEMORY (off-heap) or MAPPED (a file).")
+    private VectorStore.Location vectorLocation = VectorStore.Location.MEMORY;
+
+    private SplittableRandom rng;
+    private int trainInvocationCounter;
+    private transient NetworkSpec spec;
+
+    /** For OLCUT. */
+    private LocalLipTrainer() {}
+
+    /**
+     * The paper's MNIST recipe on a preset network, with defaults for everything else.
+     *
+     * @param network a preset name.
+     */
+    public LocalLipTrainer(String network) {
+        this.network = network;
+        postConfig();
+    }
+
+    private LocalLipTrainer(Builder b) {
+        this.network = b.network;
+        this.layers = b.layers;
+        this.imageLayout = b.imageLayout;
+        this.loss = b.loss;
+        this.epsTrain = b.epsTrain;
+        this.epsTest = b.epsTest;
+        this.epochs = b.epochs;
+        this.warmupEpochs = b.warmupEpochs;
+        this.rampupEpochs = b.rampupEpochs;
+        this.batchSize = b.batchSize;
+        this.learningRate = b.learningRate;
+        this.lrSchedule = b.lrSchedule;
+        this.endLearningRate = b.endLearningRate;
+        this.sniter = b.sniter;
+        this.optIter = b.optIter;
+        this.evalSniter = b.evalSniter;
+        this.evalOptIter = b.evalOptIter;
+        this.thresholdInit = b.thresholdInit;
+        this.cropPadding = b.cropPadding;
+        this.horizontalFlip = b.horizontalFlip;
+        this.seed = b.seed;
+        this.device = b.device;
+        this.requireDevice = b.requireDevice;
+        this.checkpointDir = b.checkpointDir;
+        this.checkpointEverySteps = b.checkpointEverySteps;
+        this.checkpointEveryEpochs = b.checkpointEveryEpochs;
+        this.vectorPrecision = b.vectorPrecision;
+        this.vectorLocation = b.vectorLocation;
+        postConfig();
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a builder.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public synchronized void postConfig() {
+        try {
+            validate();
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException("", e.getMessage());
+        }
+        this.rng = new SplittableRandom(seed);
+    }
+
+    private void validate() {
+        require(epsTrain >= 0 && Double.isFinite(epsTrain), "epsTrain must be finite and >= 0, found " + epsTrain);
+        require(epsTest >= 0 && Double.isFinite(epsTest), "epsTest must be finite and >= 0, found " + epsTest);
+        require(epochs >= 1, "epochs must be >= 1, found " + epochs);
+        require(warmupEpochs >= 0, "warmupEpochs must be >= 0, found " + warmupEpochs);
+        require(rampupEpochs >= 1, "rampupEpochs must be >= 1, found " + rampupEpochs);
+        require(epochs >= warmupEpochs + rampupEpochs, "epochs (" + epochs + ") must be >= warmupEpochs + rampupEpochs ("
+                + (warmupEpochs + rampupEpochs) + ")");
+        require(batchSize >= 1, "batchSize must be >= 1, found " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0, found " + learningRate);
+        require(endLearningRate > 0 && Double.isFinite(endLearningRate), "endLearningRate must be > 0, found "
+                + endLearningRate);
+        require(sniter >= 1, "sniter must be >= 1, found " + sniter);
+        require(optIter >= 1, "optIter must be >= 1, found " + optIter);
+        require(evalSniter >= 1, "evalSniter must be >= 1, found " + evalSniter);
+        require(evalOptIter >= 1, "evalOptIter must be >= 1, found " + evalOptIter);
+        require(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit must be >= 0, found " + thresholdInit);
+        require(cropPadding >= 0, "cropPadding must be >= 0, found " + cropPadding);
+        require(checkpointEverySteps >= 0 && checkpointEveryEpochs >= 0, "checkpoint intervals must be >= 0");
+        require(loss != null && lrSchedule != null && vectorPrecision != null && vectorLocation != null,
+                "loss, lrSchedule, vectorPrecision and vectorLocation must be set");
+        parseDevice(device);
+        this.spec = buildSpec();
+        ImageLayout l = layout();
+        long[] in = spec.inputShape();
+        require(l.channels() == in[0] && l.height() == in[1] && l.width() == in[2], "imageLayout " + l
+                + " does not match the network's input " + in[0] + "x" + in[1] + "x" + in[2]);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private NetworkSpec buildSpec() {
+        NetworkSpec base;
+        if (layers != null && !layers.isBlank()) {
+            require(imageLayout != null, "layers needs an imageLayout for the input shape");
+            base = NetworkSpec.parse(imageLayout.channels(), imageLayout.height(), imageLayout.width(), layers);
+        } else {
+            require(Presets.contains(network), "unknown network preset '" + network + "': known presets are "
+                    + Presets.names());
+            base = Presets.get(network);
+        }
+        if (thresholdInit > 0) {
+            List<LayerSpec> replaced = new ArrayList<>();
+            for (LayerSpec l : base.layers()) {
+                replaced.add(l instanceof LayerSpec.ClippedReLU ? new LayerSpec.ClippedReLU((float) thresholdInit) : l);
+            }
+            long[] in = base.inputShape();
+            base = new NetworkSpec((int) in[0], (int) in[1], (int) in[2], replaced);
+        }
+        return base;
+    }
+
+    private ImageLayout layout() {
+        if (imageLayout != null) {
+            return imageLayout;
+        }
+        long[] in = spec.inputShape();
+        return new ImageLayout((int) in[0], (int) in[1], (int) in[2], ImageLayout.Naming.FLAT_CHW, 255.0);
+    }
+
+    /** Parses auto / cpu / gpu / gpu:N; returns the GPU index, -1 for cpu, -2 for auto. */
+    private static int parseDevice(String device) {
+        String d = device == null ? "" : device.trim().toLowerCase();
+        if (d.equals("auto")) {
+            return -2;
+        } else if (d.equals("cpu")) {
+            return -1;
+        } else if (d.equals("gpu")) {
+            return 0;
+        } else if (d.startsWith("gpu:")) {
+            try {
+                int i = Integer.parseInt(d.substring(4));
+                if (i >= 0) {
+                    return i;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the error
+            }
+        }
+        throw new IllegalArgumentException("device must be auto, cpu, gpu or gpu:N, found '" + device + "'");
+    }
+
+    /**
+     * The device training will use: the requested GPU when DJL sees it, else the CPU (with a
+     * warning, or an error if {@code requireDevice}).
+     *
+     * @param gpuCount how many GPUs DJL sees.
+     * @return the device.
+     * @throws IllegalStateException if a GPU is required and absent.
+     */
+    Device resolveDevice(int gpuCount) {
+        int wanted = parseDevice(device);
+        if (wanted == -1) {
+            return Device.cpu();
+        }
+        if (wanted == -2) {
+            return gpuCount > 0 ? Device.gpu(0) : Device.cpu();
+        }
+        if (wanted < gpuCount) {
+            return Device.gpu(wanted);
+        }
+        String msg = "device " + device + " was requested but DJL sees " + gpuCount + " GPU(s)";
+        if (requireDevice) {
+            throw new IllegalStateException(msg + " and requireDevice is set");
+        }
+        logger.warning(msg + "; training on the CPU");
+        return Device.cpu();
+    }
+
+    @Override
+    public LocalLipModel train(Dataset<Label> examples) {
+        return train(examples, java.util.Collections.emptyMap());
+    }
+
+    @Override
+    public LocalLipModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance) {
+        return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
+    }
+
+    @Override
+    public LocalLipModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+        if (examples.size() == 0) {
+            throw new IllegalArgumentException("the training dataset is empty");
+        }
+        if (examples.getOutputInfo().getUnknownCount() > 0) {
+            throw new IllegalArgumentException("the training dataset contains unknown labels; this trainer is supervised");
+        }
+        ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
+        if (labels.size() != spec.numClasses()) {
+            throw new IllegalArgumentException("the network has " + spec.numClasses() + " outputs but the dataset has "
+                    + labels.size() + " labels " + labels.getDomain());
+        }
+        long localSeed;
+        int invocation;
+        TrainerProvenance trainerProvenance;
+        synchronized (this) {
+            if (invocationCount != INCREMENT_INVOCATION_COUNT) {
+                setInvocationCount(invocationCount);
+            }
+            localSeed = rng.split().nextLong();
+            trainerProvenance = getProvenance();
+            invocation = trainInvocationCounter;
+            trainInvocationCounter++;
+        }
+        ImageLayout l = layout();
+        DenseImages data = DenseImages.of(examples, l, labels);
+        Engine engine = Engine.getEngine("PyTorch");
+        Device dev = resolveDevice(engine.getGpuCount());
+        Path dir = checkpointDir == null || checkpointDir.isBlank() ? null : Path.of(checkpointDir);
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(
+                new TrainingSchedule(epochs, warmupEpochs, rampupEpochs, epsTrain, epsTest, learningRate,
+                        endLearningRate, lrSchedule == LrSchedule.EXP),
+                loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
+                vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
+                fingerprint(trainerProvenance, invocation, examples));
+        logger.info("training " + spec + " on " + data.size() + " examples, " + dev + ", " + engine.getEngineName()
+                + " " + engine.getVersion());
+        Weights trained;
+        try (NDManager manager = NDManager.newBaseManager(dev, engine.getEngineName())) {
+            trained = TrainingLoop.train(settings, data, Weights.initialise(spec, localSeed), manager, null);
+        }
+        Map<String, Provenance> instance = new HashMap<>(runProvenance);
+        instance.put("djl-version", new StringProvenance("djl-version", Engine.getDjlVersion()));
+        instance.put("engine", new StringProvenance("engine", engine.getEngineName() + " " + engine.getVersion()));
+        instance.put("device", new StringProvenance("device", dev.toString()));
+        ModelProvenance provenance = new ModelProvenance(LocalLipModel.class.getName(), OffsetDateTime.now(),
+                examples.getProvenance(), trainerProvenance, instance);
+        ImmutableFeatureMap features = examples.getFeatureIDMap();
+        return new LocalLipModel("locallip-" + (layers.isBlank() ? network : "custom"), provenance, features, labels,
+                trained, l, epsTest, loss, CertifyOptions.paper().withIterations(evalSniter, evalOptIter));
+    }
+
+    private static String fingerprint(TrainerProvenance provenance, int invocation, Dataset<Label> data) {
+        // Configuration, invocation and data size, not time: a restarted process computes the same one.
+        Map<String, String> fields = new java.util.TreeMap<>();
+        provenance.getConfiguredParameters().forEach((k, v) -> fields.put(k, v.toString()));
+        fields.put("invocation-count", Integer.toString(invocation));
+        fields.put("examples", Integer.toString(data.size()));
+        return Long.toHexString(fields.toString().hashCode() & 0xffffffffL);
+    }
+
+    @Override
+    public int getInvocationCount() {
+        return trainInvocationCounter;
+    }
+
+    @Override
+    public synchronized void setInvocationCount(int invocationCount) {
+        if (invocationCount < 0) {
+            throw new IllegalArgumentException("The supplied invocationCount is less than zero.");
+        }
+        rng = new SplittableRandom(seed);
+        for (trainInvocationCounter = 0; trainInvocationCounter < invocationCount; trainInvocationCounter++) {
+            rng.split();
+        }
+    }
+
+    @Override
+    public TrainerProvenance getProvenance() {
+        return new TrainerProvenanceImpl(this);
+    }
+
+    /**
+     * The network this trainer builds.
+     *
+     * @return the spec.
+     */
+    public NetworkSpec networkSpec() {
+        return spec;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalLipTrainer(" + spec + ", loss=" + loss + ", epsTrain=" + epsTrain + ", epochs=" + epochs
+                + ", batchSize=" + batchSize + ", sniter=" + sniter + ", optIter=" + optIter + ", seed=" + seed + ")";
+    }
+
+    /** Builds a {@link LocalLipTrainer}; every setter has the default of the trainer's field. */
+    public static final class Builder {
+        private String network = "mnist_4c3f_relux";
+        private String layers = "";
+        private ImageLayout imageLayout;
+        private RobustLoss.Kind loss = RobustLoss.Kind.GLORO;
+        private double epsTrain = 1.75;
+        private double epsTest = 1.58;
+        private int epochs = 300;
+        private int warmupEpochs = 0;
+        private int rampupEpochs = 150;
+        private int batchSize = 256;
+        private double learningRate = 1e-3;
+        private LrSchedule lrSchedule = LrSchedule.EXP;
+        private double endLearningRate = 5e-6;
+        private int sniter = 5;
+        private int optIter = 10;
+        private int evalSniter = CertifyOptions.PAPER_SNITER;
+        private int evalOptIter = CertifyOptions.PAPER_OPT_ITER;
+        private double thresholdInit = 0;
+        private int cropPadding = 0;
+        private boolean horizontalFlip = false;
+        private long seed = Trainer.DEFAULT_SEED;
+        private String device = "auto";
+        private boolean requireDevice = false;
+        private String checkpointDir = "";
+        private int checkpointEverySteps = 0;
+        private int checkpointEveryEpochs = 1;
+        private VectorStore.Precision vectorPrecision = VectorStore.Precision.FLOAT32;
+        private VectorStore.Location vectorLocation = VectorStore.Location.MEMORY;
+
+        private Builder() {}
+
+        /** @param v a preset name. @return this builder. */
+        public Builder network(String v) { network = v; return this; }
+        /** @param v layers in text form (needs an image layout). @return this builder. */
+        public Builder layers(String v) { layers = v; return this; }
+        /** @param v the image layout. @return this builder. */
+        public Builder imageLayout(ImageLayout v) { imageLayout = v; return this; }
+        /** @param v the robust loss. @return this builder. */
+        public Builder loss(RobustLoss.Kind v) { loss = v; return this; }
+        /** @param v the training eps. @return this builder. */
+        public Builder epsTrain(double v) { epsTrain = v; return this; }
+        /** @param v the test eps. @return this builder. */
+        public Builder epsTest(double v) { epsTest = v; return this; }
+        /** @param v total epochs. @return this builder. */
+        public Builder epochs(int v) { epochs = v; return this; }
+        /** @param v warm-up epochs. @return this builder. */
+        public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+        /** @param v ramp-up epochs. @return this builder. */
+        public Builder rampupEpochs(int v) { rampupEpochs = v; return this; }
+        /** @param v the batch size. @return this builder. */
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        /** @param v the learning rate. @return this builder. */
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        /** @param v the learning-rate schedule. @return this builder. */
+        public Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
+        /** @param v the final learning rate. @return this builder. */
+        public Builder endLearningRate(double v) { endLearningRate = v; return this; }
+        /** @param v training power iterations. @return this builder. */
+        public Builder sniter(int v) { sniter = v; return this; }
+        /** @param v training BCP rounds. @return this builder. */
+        public Builder optIter(int v) { optIter = v; return this; }
+        /** @param v power iterations when certifying. @return this builder. */
+        public Builder evalSniter(int v) { evalSniter = v; return this; }
+        /** @param v BCP rounds when certifying. @return this builder. */
+        public Builder evalOptIter(int v) { evalOptIter = v; return this; }
+        /** @param v the ClippedReLU threshold init (0: the network's). @return this builder. */
+        public Builder thresholdInit(double v) { thresholdInit = v; return this; }
+        /** @param v random crop padding. @return this builder. */
+        public Builder cropPadding(int v) { cropPadding = v; return this; }
+        /** @param v random horizontal flips. @return this builder. */
+        public Builder horizontalFlip(boolean v) { horizontalFlip = v; return this; }
+        /** @param v the seed. @return this builder. */
+        public Builder seed(long v) { seed = v; return this; }
+        /** @param v auto, cpu, gpu or gpu:N. @return this builder. */
+        public Builder device(String v) { device = v; return this; }
+        /** @param v fail when the requested GPU is absent. @return this builder. */
+        public Builder requireDevice(boolean v) { requireDevice = v; return this; }
+        /** @param v the checkpoint directory. @return this builder. */
+        public Builder checkpointDir(Path v) { checkpointDir = v == null ? "" : v.toString(); return this; }
+        /** @param v checkpoint interval in steps. @return this builder. */
+        public Builder checkpointEverySteps(int v) { checkpointEverySteps = v; return this; }
+        /** @param v checkpoint interval in epochs. @return this builder. */
+        public Builder checkpointEveryEpochs(int v) { checkpointEveryEpochs = v; return this; }
+        /** @param v vector store precision. @return this builder. */
+        public Builder vectorPrecision(VectorStore.Precision v) { vectorPrecision = v; return this; }
+        /** @param v vector store location. @return this builder. */
+        public Builder vectorLocation(VectorStore.Location v) { vectorLocation = v; return this; }
+
+        /**
+         * Builds the trainer.
+         *
+         * @return the trainer.
+         * @throws IllegalArgumentException if a value is out of range.
+         */
+        public LocalLipTrainer build() {
+            try {
+                return new LocalLipTrainer(this);
+            } catch (PropertyException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+    }
+}

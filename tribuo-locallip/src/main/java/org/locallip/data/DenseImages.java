@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.data;
+
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.classification.Label;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Tribuo dataset as dense images and label indices, converted once through an
+ * {@link ImageLayout}: pixels row-major {@code (n, C, H, W)} in a float array, labels as the
+ * output domain's IDs.
+ */
+public final class DenseImages {
+
+    private final ImageLayout layout;
+    private final float[] pixels;
+    private final long[] labels;
+
+    private DenseImages(ImageLayout layout, float[] pixels, long[] labels) {
+        this.layout = layout;
+        this.pixels = pixels;
+        this.labels = labels;
+    }
+
+    /**
+     * Converts a dataset.
+     *
+     * @param dataset the examples.
+     * @param layout where features sit.
+     * @param labelIds the label domain that numbers the classes.
+     * @return the dense images.
+     * @throws IllegalArgumentException if the dataset is empty, too large for one array, has a
+     *     label outside {@code labelIds}, or a feature that does not fit the layout.
+     */
+    public static DenseImages of(Dataset<Label> dataset, ImageLayout layout, ImmutableOutputInfo<Label> labelIds) {
+        int n = dataset.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("the dataset is empty");
+        }
+        long total = (long) n * layout.size();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the dataset has " + total + " pixels, more than one array holds");
+        }
+        float[] pixels = new float[(int) total];
+        long[] labels = new long[n];
+        List<Example<Label>> chunk = new ArrayList<>(1024);
+        int done = 0;
+        for (Example<Label> e : dataset) {
+            int id = labelIds.getID(e.getOutput());
+            if (id < 0) {
+                throw new IllegalArgumentException("example " + done + " has label '" + e.getOutput().getLabel()
+                        + "', which is not in the label domain " + labelIds.getDomain());
+            }
+            labels[done + chunk.size()] = id;
+            chunk.add(e);
+            if (chunk.size() == 1024) {
+                convert(layout, chunk, pixels, done);
+                done += chunk.size();
+                chunk.clear();
+            }
+        }
+        convert(layout, chunk, pixels, done);
+        return new DenseImages(layout, pixels, labels);
+    }
+
+    private static void convert(ImageLayout layout, List<Example<Label>> chunk, float[] pixels, int first) {
+        layout.toDense(chunk, pixels, first * layout.size());
+    }
+
+    /**
+     * The number of images.
+     *
+     * @return the count.
+     */
+    public int size() {
+        return labels.length;
+    }
+
+    /**
+     * The layout.
+     *
+     * @return the layout.
+     */
+    public ImageLayout layout() {
+        return layout;
+    }
+
+    /**
+     * The label index of an image.
+     *
+     * @param i the image.
+     * @return its class index.
+     */
+    public long label(int i) {
+        return labels[i];
+    }
+
+    /**
+     * Copies some images into a batch array.
+     *
+     * @param ids the images.
+     * @param out the batch, at least {@code ids.length * C*H*W} long.
+     */
+    public void gather(int[] ids, float[] out) {
+        int size = layout.size();
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(pixels, ids[i] * size, out, i * size, size);
+        }
+    }
+}

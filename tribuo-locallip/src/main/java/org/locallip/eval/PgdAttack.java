@@ -1,0 +1,149 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+import org.locallip.bound.BoundNetwork;
+
+import java.util.SplittableRandom;
+
+/**
+ * The L2 PGD attack of the paper's evaluation (advertorch's {@code L2PGDAttack}, untargeted):
+ * start from a random point (a uniform image in [0, 1], pulled into the eps-ball around the
+ * input), then {@code steps} times move by {@code stepSize} along the normalised gradient of the
+ * summed cross-entropy, clip to [0, 1] and project back onto the eps-ball. The paper uses 100
+ * steps of {@code eps / 4}.
+ *
+ * @param eps the L2 radius.
+ * @param steps the number of steps.
+ * @param stepSize the length of a step.
+ * @param restarts how many random starts (an example counts as broken if any start breaks it).
+ */
+public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
+
+    /** Validates the settings. */
+    public PgdAttack {
+        if (!(eps >= 0) || steps < 0 || !(stepSize >= 0) || restarts < 1) {
+            throw new IllegalArgumentException("PGD needs eps, steps, step size >= 0 and restarts >= 1");
+        }
+    }
+
+    /**
+     * The paper's attack: 100 steps of eps/4, one random start.
+     *
+     * @param eps the radius.
+     * @return the attack.
+     */
+    public static PgdAttack paper(double eps) {
+        return new PgdAttack(eps, 100, eps / 4, 1);
+    }
+
+    /**
+     * Attacks a batch and reports which examples the network still classifies correctly.
+     *
+     * @param network the network.
+     * @param x row-major {@code (n, C, H, W)} images in [0, 1].
+     * @param y the labels.
+     * @param seed the seed of the random starts.
+     * @return per example: true if no start was misclassified after the attack.
+     */
+    public boolean[] robust(BoundNetwork network, float[] x, long[] y, long seed) {
+        int n = y.length;
+        boolean[] ok = new boolean[n];
+        java.util.Arrays.fill(ok, true);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int restart = 0; restart < restarts; restart++) {
+            float[] adv = attack(network, x, y, rng);
+            try (NDManager pass = network.newPass()) {
+                long[] in = network.spec().inputShape();
+                long[] pred = network.forward(pass.create(adv, new Shape(n, in[0], in[1], in[2]))).argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    ok[i] &= pred[i] == y[i];
+                }
+            }
+        }
+        return ok;
+    }
+
+    /**
+     * Runs one attack from a random start.
+     *
+     * @param network the network.
+     * @param x the images.
+     * @param y the labels.
+     * @param rng the generator of the random start.
+     * @return the adversarial images.
+     */
+    public float[] attack(BoundNetwork network, float[] x, long[] y, SplittableRandom rng) {
+        int n = y.length;
+        long[] in = network.spec().inputShape();
+        Shape shape = new Shape(n, in[0], in[1], in[2]);
+        float[] start = new float[x.length];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = (float) rng.nextDouble();
+        }
+        if (eps == 0) {
+            return x.clone();
+        }
+        try (NDManager pass = network.newPass()) {
+            NDArray x0 = pass.create(x, shape);
+            NDArray labels = pass.create(y, new Shape(n));
+            NDArray delta = project(pass.create(start, shape).sub(x0));
+            for (int s = 0; s < steps; s++) {
+                // Everything of a step lands in its own manager; only the next delta survives it.
+                try (NDManager step = pass.newSubManager()) {
+                    x0.tempAttach(step);
+                    labels.tempAttach(step);
+                    delta.tempAttach(step);
+                    NDArray d = delta.duplicate();
+                    d.setRequiresGradient(true);
+                    try (GradientCollector collector = pass.getEngine().newGradientCollector()) {
+                        NDArray logits = network.forward(x0.add(d));
+                        NDArray loss = logits.logSoftmax(1).mul(labels.oneHot((int) logits.getShape().get(1)))
+                                .sum().neg();
+                        collector.backward(loss);
+                    }
+                    NDArray next;
+                    try (NDArray g = d.getGradient()) {
+                        NDArray unit = g.div(perExampleNorm(g).add(step.create(1e-12f)));
+                        next = delta.add(unit.mul(step.create((float) stepSize)));
+                    }
+                    next = project(x0.add(next).clip(0f, 1f).sub(x0));
+                    next.attach(pass);
+                    delta.close();
+                    delta = next;
+                }
+            }
+            return x0.add(delta).clip(0f, 1f).toFloatArray();
+        }
+    }
+
+    /** Scales each example's perturbation back onto the eps-ball (advertorch's clamp_by_pnorm). */
+    private NDArray project(NDArray delta) {
+        NDArray norm = perExampleNorm(delta);
+        NDArray factor = norm.maximum(delta.getManager().create((float) eps)).pow(-1).mul(delta.getManager().create((float) eps));
+        return delta.mul(factor);
+    }
+
+    private static NDArray perExampleNorm(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), -1).norm(2, new int[] {1}, true).reshape(s.get(0), 1, 1, 1);
+    }
+}

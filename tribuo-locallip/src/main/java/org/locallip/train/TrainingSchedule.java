@@ -1,0 +1,118 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.train;
+
+/**
+ * The schedules of ALGORITHM.md section 6, as the reference computes them.
+ *
+ * <ul>
+ *   <li>Warm-up epochs train on the clean cross-entropy.</li>
+ *   <li>Then {@code eps} follows {@code linspace(0, epsTrain, rampup)} by epoch, and inside an
+ *   epoch the reference adds {@code step/stepsPerEpoch * epsTest / rampup} (quirk: it uses the
+ *   TEST eps here, and keeps adding after the ramp, so it overshoots {@code epsTrain} slightly).
+ *   {@code kappa} (BCP) follows {@code linspace(1, 0, rampup)} with the same in-epoch addition,
+ *   {@code -step/stepsPerEpoch / rampup} (quirk: slightly below 0 after the ramp).</li>
+ *   <li>Learning rate "exp": constant until epoch {@code E/2 + 25} (integer division), then
+ *   {@code lr * (endLr/lr)^((epoch - (E/2 + 24)) / (E/2 - 25))}.</li>
+ * </ul>
+ *
+ * @param epochs total epochs {@code E}.
+ * @param warmup warm-up epochs.
+ * @param rampup ramp-up epochs (at least 1).
+ * @param epsTrain the training eps reached by the ramp.
+ * @param epsTest the test eps (used by the in-epoch increment, as in the reference).
+ * @param learningRate the initial learning rate.
+ * @param endLearningRate the final learning rate of the exp decay.
+ * @param exponentialDecay whether the learning rate decays ("exp"); constant otherwise.
+ */
+public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTrain, double epsTest,
+        double learningRate, double endLearningRate, boolean exponentialDecay) {
+
+    /** The reference keeps the initial rate for this many epochs past the middle. */
+    private static final int MORE = 25;
+
+    /** Validates the schedule. */
+    public TrainingSchedule {
+        if (epochs < 1 || warmup < 0 || rampup < 1 || warmup + rampup > epochs) {
+            throw new IllegalArgumentException("need epochs >= warmup + rampup, rampup >= 1, found epochs "
+                    + epochs + ", warmup " + warmup + ", rampup " + rampup);
+        }
+    }
+
+    /**
+     * Whether an epoch trains on the robust loss (false during warm-up).
+     *
+     * @param epoch the epoch.
+     * @return true after the warm-up.
+     */
+    public boolean robust(int epoch) {
+        return epoch >= warmup;
+    }
+
+    /**
+     * The training eps of a step.
+     *
+     * @param epoch the epoch.
+     * @param step the step within the epoch.
+     * @param stepsPerEpoch the steps of an epoch.
+     * @return eps (0 during warm-up).
+     */
+    public double eps(int epoch, int step, int stepsPerEpoch) {
+        if (!robust(epoch)) {
+            return 0.0;
+        }
+        int t = epoch - warmup;
+        double base = t < rampup ? linspace(0.0, epsTrain, rampup, t) : epsTrain;
+        return base + (double) step / stepsPerEpoch * epsTest / rampup;
+    }
+
+    /**
+     * The BCP clean-loss weight of a step.
+     *
+     * @param epoch the epoch.
+     * @param step the step within the epoch.
+     * @param stepsPerEpoch the steps of an epoch.
+     * @return kappa (1 during warm-up).
+     */
+    public double kappa(int epoch, int step, int stepsPerEpoch) {
+        if (!robust(epoch)) {
+            return 1.0;
+        }
+        int t = epoch - warmup;
+        double base = t < rampup ? linspace(1.0, 0.0, rampup, t) : 0.0;
+        return base - (double) step / stepsPerEpoch / rampup;
+    }
+
+    /**
+     * The learning rate of an epoch.
+     *
+     * @param epoch the epoch.
+     * @return the rate.
+     */
+    public double learningRate(int epoch) {
+        int half = epochs / 2;
+        if (!exponentialDecay || epoch < half + MORE) {
+            return learningRate;
+        }
+        return learningRate * Math.pow(endLearningRate / learningRate,
+                (double) (epoch - (half + MORE - 1)) / (half - MORE));
+    }
+
+    /** numpy's {@code linspace(start, stop, n)[k]}. */
+    private static double linspace(double start, double stop, int n, int k) {
+        return n == 1 ? start : start + (stop - start) * k / (n - 1);
+    }
+}

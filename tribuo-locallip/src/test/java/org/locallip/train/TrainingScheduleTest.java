@@ -1,0 +1,64 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.train;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingScheduleTest {
+
+    @Test
+    void epsFollowsTheReferenceRampWithItsInEpochQuirk() {
+        // MNIST recipe: 300 epochs, ramp 150 to 1.75, test eps 1.58.
+        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true);
+        assertEquals(0.0, s.eps(0, 0, 100), 0);
+        assertEquals(1.75 * 10 / 149, s.eps(10, 0, 100), 1e-12);
+        assertEquals(1.75 * 10 / 149 + 0.5 * 1.58 / 150, s.eps(10, 50, 100), 1e-12);
+        // After the ramp it overshoots epsTrain inside the epoch, as the reference does.
+        assertEquals(1.75 + 0.99 * 1.58 / 150, s.eps(200, 99, 100), 1e-12);
+        assertEquals(1.0 - 10.0 / 149 - 0.5 / 150, s.kappa(10, 50, 100), 1e-12);
+    }
+
+    @Test
+    void warmupIsCleanAndRampStartsAfterIt() {
+        TrainingSchedule s = new TrainingSchedule(10, 2, 4, 0.4, 0.3, 1e-3, 1e-6, false);
+        assertFalse(s.robust(1));
+        assertEquals(0.0, s.eps(1, 5, 10));
+        assertEquals(1.0, s.kappa(1, 5, 10));
+        assertTrue(s.robust(2));
+        assertEquals(0.4 / 3, s.eps(3, 0, 10), 1e-12);
+    }
+
+    @Test
+    void learningRateDecaysExponentiallyAfterTheMiddlePlus25() {
+        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true);
+        assertEquals(1e-3, s.learningRate(174), 0);
+        assertEquals(1e-3 * Math.pow(5e-3, 1.0 / 125), s.learningRate(175), 1e-15);
+        assertEquals(1e-3 * Math.pow(5e-3, 125.0 / 125), s.learningRate(299), 1e-12);
+        TrainingSchedule constant = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, false);
+        assertEquals(1e-3, constant.learningRate(299), 0);
+    }
+
+    @Test
+    void impossibleSchedulesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 2, 4, 1, 1, 1e-3, 1e-6, true));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 0, 0, 1, 1, 1e-3, 1e-6, true));
+    }
+}
