@@ -32,6 +32,12 @@ import org.locallip.eval.CertifyOptions;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
+import org.locallip.onnx.LogitsGraphWriter;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
 import org.locallip.protos.ImageLayoutProto;
 import org.locallip.protos.LocalLipModelProto;
 import org.tribuo.Example;
@@ -39,6 +45,7 @@ import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
+import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.impl.ModelDataCarrier;
@@ -68,7 +75,7 @@ import java.util.zip.CRC32;
  * read through the model's {@link ImageLayout}. {@link #getTopFeatures} and {@link #getExcuse}
  * are empty, as for Tribuo's other deep-learning models.
  */
-public final class LocalLipModel extends Model<Label> implements AutoCloseable {
+public final class LocalLipModel extends Model<Label> implements AutoCloseable, ONNXExportable {
 
     private static final long serialVersionUID = 1L;
 
@@ -371,6 +378,54 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable {
      */
     public RobustLoss.Kind loss() {
         return loss;
+    }
+
+    /**
+     * Exports the logits graph: input {@code "input" [N, C*H*W]} holding the raw feature values of
+     * the model's image layout in CHW order (as Tribuo's {@code DenseTransformer} writes them with
+     * {@link #onnxFeatureMapping()}), scaled inside the graph; output {@code "output" [N, classes]},
+     * the logits. Tribuo's metadata conventions apply (producer, provenance).
+     *
+     * @param domain a reverse-DNS domain for the model.
+     * @param modelVersion the model version.
+     * @return the ONNX model.
+     */
+    @Override
+    public ai.onnx.proto.OnnxMl.ModelProto exportONNXModel(String domain, long modelVersion) {
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName("locallip-logits");
+        ONNXPlaceholder input = ctx.floatInput(layout.size());
+        ONNXPlaceholder output = ctx.floatOutput(outputIDInfo.size());
+        writeONNXGraph(input).assignTo(output);
+        return ONNXExportable.buildModel(ctx, domain, modelVersion, this);
+    }
+
+    /**
+     * Writes the scaling of raw feature values and the forward pass into the input's context.
+     *
+     * @param input {@code [N, C*H*W]} raw feature values in CHW order.
+     * @return the logits.
+     */
+    @Override
+    public ONNXNode writeONNXGraph(ONNXRef<?> input) {
+        ONNXContext ctx = input.onnxContext();
+        ONNXNode scaled = ctx.operation(ONNXOperators.DIV, List.of(input,
+                ctx.constant("pixel_scale", (float) layout.scale())), "scaled_input");
+        return LogitsGraphWriter.write(weights, scaled);
+    }
+
+    /**
+     * The feature-name-to-input-index mapping of the exported graphs (every pixel of the image
+     * layout, by its canonical name), for Tribuo's {@code ONNXExternalModel}.
+     *
+     * @return feature name to column.
+     */
+    public Map<String, Integer> onnxFeatureMapping() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int i = 0; i < layout.size(); i++) {
+            m.put(layout.featureName(i), i);
+        }
+        return m;
     }
 
     @Override

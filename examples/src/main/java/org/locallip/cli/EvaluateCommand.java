@@ -74,8 +74,7 @@ final class EvaluateCommand implements Command {
             CertifyOptions options = model.certifyOptions()
                     .withIterations(args.getInt("sniter", model.certifyOptions().sniter(), 1),
                             args.getInt("opt-iter", model.certifyOptions().optIter(), 1));
-            options = new CertifyOptions(options.sniter(), options.optIter(), false, options.radiusPrecision(),
-                    options.seed(), args.getInt("batch", options.batchSize(), 1));
+            options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1));
             String data = args.get("data", null);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
             boolean curve = args.flag("radius-curve") || args.get("plot", null) != null;

@@ -133,7 +133,7 @@ public abstract class AffineBound extends BoundLayer {
      * @param vectors the global vectors (read and updated).
      * @return {@code p}, a scalar array.
      */
-    protected abstract NDArray globalSpectralNorm(SpectralVectors vectors);
+    public abstract NDArray globalSpectralNorm(SpectralVectors vectors);
 
     @Override
     public NDArray forward(NDArray x) {

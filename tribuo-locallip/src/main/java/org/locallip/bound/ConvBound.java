@@ -110,7 +110,7 @@ public final class ConvBound extends AffineBound {
     }
 
     @Override
-    protected NDArray globalSpectralNorm(SpectralVectors vectors) {
+    public NDArray globalSpectralNorm(SpectralVectors vectors) {
         NDArray start = vectors.start(index());
         NDManager outer = weight.getManager();
         // The loop owns its vectors; the caller's start vector is left alone.

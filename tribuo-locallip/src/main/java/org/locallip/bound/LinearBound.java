@@ -62,7 +62,7 @@ public final class LinearBound extends AffineBound {
     }
 
     @Override
-    protected NDArray globalSpectralNorm(SpectralVectors vectors) {
+    public NDArray globalSpectralNorm(SpectralVectors vectors) {
         NDArray start = vectors.start(index());
         NDManager outer = weight.getManager();
         NDArray u = start == null ? outer.randomNormal(new Shape(weight.getShape().get(0), 1)) : start.duplicate();

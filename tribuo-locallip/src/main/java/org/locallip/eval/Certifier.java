@@ -83,9 +83,16 @@ public final class Certifier {
             float[] xb = java.util.Arrays.copyOfRange(x, from * size, (from + b) * size);
             try (NDManager pass = network.newPass()) {
                 NDArray xs = pass.create(xb, new Shape(b, in[0], in[1], in[2]));
-                SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + from);
-                Map<Integer, NDArray> global = randomGlobal(network, pass, rng);
-                Map<Integer, NDArray> local = randomLocal(network, pass, rng, b);
+                Map<Integer, NDArray> global;
+                Map<Integer, NDArray> local;
+                if (options.starts() != null) {
+                    global = fixed(pass, options.starts().global(), 0);
+                    local = fixed(pass, options.starts().local(), b);
+                } else {
+                    SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + from);
+                    global = randomGlobal(network, pass, rng);
+                    local = randomLocal(network, pass, rng, b);
+                }
                 Probe atEps = probe(network, xs, fill(b, eps), global, local, options);
                 float[] logits = atEps.logits;
                 int c = logits.length / b;
@@ -213,6 +220,22 @@ public final class Certifier {
         double[] e = new double[b];
         java.util.Arrays.fill(e, eps);
         return e;
+    }
+
+    /** Fixed vectors; with {@code batch > 0}, broadcast from {@code (1, ...)} to the batch. */
+    private static Map<Integer, NDArray> fixed(NDManager m, Map<Integer, org.locallip.network.Tensor> vectors,
+            int batch) {
+        Map<Integer, NDArray> out = new LinkedHashMap<>();
+        vectors.forEach((k, t) -> {
+            NDArray a = m.create(t.floats(), new Shape(t.shape()));
+            if (batch > 0) {
+                long[] s = t.shape();
+                s[0] = batch;
+                a = a.broadcast(new Shape(s));
+            }
+            out.put(k, a);
+        });
+        return out;
     }
 
     private static Map<Integer, NDArray> randomGlobal(BoundNetwork network, NDManager m, SplittableRandom rng) {

@@ -26,9 +26,11 @@ package org.locallip.eval;
  * @param radiusPrecision the absolute precision of that search.
  * @param seed the seed of the random starting vectors.
  * @param batchSize how many examples one bound pass takes.
+ * @param starts fixed starting vectors (the same for every example and batch), or null for random
+ *     ones drawn from {@code seed} per batch.
  */
 public record CertifyOptions(int sniter, int optIter, boolean radius, double radiusPrecision, long seed,
-        int batchSize) implements java.io.Serializable {
+        int batchSize, StartingVectors starts) implements java.io.Serializable {
 
     /** The paper's evaluation power iterations. */
     public static final int PAPER_SNITER = 2000;
@@ -50,7 +52,7 @@ public record CertifyOptions(int sniter, int optIter, boolean radius, double rad
      * @return the options.
      */
     public static CertifyOptions paper() {
-        return new CertifyOptions(PAPER_SNITER, PAPER_OPT_ITER, false, 1e-3, 1L, 256);
+        return new CertifyOptions(PAPER_SNITER, PAPER_OPT_ITER, false, 1e-3, 1L, 256, null);
     }
 
     /**
@@ -61,7 +63,27 @@ public record CertifyOptions(int sniter, int optIter, boolean radius, double rad
      * @return new options.
      */
     public CertifyOptions withIterations(int sniter, int optIter) {
-        return new CertifyOptions(sniter, optIter, radius, radiusPrecision, seed, batchSize);
+        return new CertifyOptions(sniter, optIter, radius, radiusPrecision, seed, batchSize, starts);
+    }
+
+    /**
+     * These options with another batch size.
+     *
+     * @param size examples per bound pass.
+     * @return new options.
+     */
+    public CertifyOptions withBatchSize(int size) {
+        return new CertifyOptions(sniter, optIter, radius, radiusPrecision, seed, size, starts);
+    }
+
+    /**
+     * These options with fixed starting vectors (or random ones, for null).
+     *
+     * @param fixed the vectors.
+     * @return new options.
+     */
+    public CertifyOptions withStarts(StartingVectors fixed) {
+        return new CertifyOptions(sniter, optIter, radius, radiusPrecision, seed, batchSize, fixed);
     }
 
     /**
@@ -71,6 +93,6 @@ public record CertifyOptions(int sniter, int optIter, boolean radius, double rad
      * @return new options.
      */
     public CertifyOptions withRadius(boolean on) {
-        return new CertifyOptions(sniter, optIter, on, radiusPrecision, seed, batchSize);
+        return new CertifyOptions(sniter, optIter, on, radiusPrecision, seed, batchSize, starts);
     }
 }

@@ -1,0 +1,218 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locallip.CertifiedPrediction;
+import org.locallip.LocalLipModel;
+import org.locallip.LocalLipTrainer;
+import org.locallip.eval.CertifyOptions;
+import org.locallip.eval.StartingVectors;
+import org.locallip.onnx.CertifierGraphWriter;
+import org.locallip.onnx.OnnxCertifier;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.dataset.DatasetView;
+import org.tribuo.interop.onnx.DenseTransformer;
+import org.tribuo.interop.onnx.LabelTransformer;
+import org.tribuo.interop.onnx.ONNXExternalModel;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A model trained on part of the bundled sample, exported to ONNX: the logits graph equals the
+ * model and loads in Tribuo's ONNXExternalModel; the certifier graph on ONNX Runtime agrees with
+ * {@code LocalLipModel.certify} from the same starting vectors and iteration counts, also from
+ * 8 threads at once; both graphs pass the ONNX checker.
+ */
+class OnnxExportTest {
+
+    static LocalLipModel model;
+    static List<Example<Label>> test;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void train() throws IOException {
+        DataSets sample = DataSets.load(null);
+        int[] trainIdx = new int[1200];
+        for (int i = 0; i < trainIdx.length; i++) {
+            trainIdx[i] = i;
+        }
+        Dataset<Label> train = new DatasetView<>(sample.train(), trainIdx, "onnx-test-train");
+        LocalLipTrainer trainer = LocalLipTrainer.builder().network("small_relux").epochs(2).rampupEpochs(1)
+                .epsTrain(0.3).epsTest(0.3).batchSize(64).sniter(2).optIter(5).seed(5).device("cpu").build();
+        model = trainer.train(train);
+        test = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            test.add(sample.test().getExample(i));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void logitsGraphEqualsTheModelAndLoadsInTribuo() throws Exception {
+        Path file = dir.resolve("logits.onnx");
+        model.saveONNXModel("org.locallip.test", 1, file);
+        int size = model.imageLayout().size();
+        float[] raw = new float[test.size() * size];
+        model.imageLayout().toDense(test, raw, 0);
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] *= (float) model.imageLayout().scale(); // the graph takes raw feature values
+        }
+        float[][] onnx;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(raw), new long[] {test.size(), size});
+                OrtSession.Result r = s.run(Map.of("input", x))) {
+            onnx = (float[][]) r.get(0).getValue();
+        }
+        List<CertifiedPrediction> ours = model.certify(test, 0.0, CertifyOptions.paper().withIterations(1, 1));
+        double worst = 0;
+        for (int i = 0; i < test.size(); i++) {
+            double[] p = softmax(onnx[i]);
+            for (int j = 0; j < p.length; j++) {
+                String label = model.getOutputIDInfo().getOutput(j).getLabel();
+                worst = Math.max(worst, Math.abs(p[j] - ours.get(i).scores().get(label)));
+            }
+        }
+        assertTrue(worst < 1e-4, "largest probability difference " + worst);
+
+        Map<Label, Integer> outputs = new HashMap<>();
+        for (int j = 0; j < model.getOutputIDInfo().size(); j++) {
+            outputs.put(model.getOutputIDInfo().getOutput(j), j);
+        }
+        try (ONNXExternalModel<Label> external = ONNXExternalModel.createOnnxModel(new LabelFactory(),
+                model.onnxFeatureMapping(), outputs, new DenseTransformer(), new LabelTransformer(false),
+                new OrtSession.SessionOptions(), file, "input")) {
+            List<Prediction<Label>> theirs = external.predict(test);
+            List<Prediction<Label>> mine = model.predict(test);
+            for (int i = 0; i < test.size(); i++) {
+                assertEquals(mine.get(i).getOutput().getLabel(), theirs.get(i).getOutput().getLabel(), "example " + i);
+            }
+        }
+        checkWithOnnxChecker(file);
+    }
+
+    @Test
+    void certifierAgreesWithTheModelFromManyThreads() throws Exception {
+        StartingVectors starts = StartingVectors.seeded(model.networkSpec(), 11);
+        int sniter = 60;
+        int optIter = 60;
+        Path file = dir.resolve("certifier.onnx");
+        Files.write(file, CertifierGraphWriter.write(model, starts, sniter, optIter, "org.locallip.test", 1).toByteArray());
+        checkWithOnnxChecker(file);
+        double eps = 0.1;
+        List<CertifiedPrediction> djl = model.certify(test, eps, CertifyOptions.paper().withIterations(sniter, optIter)
+                .withStarts(starts).withBatchSize(test.size()));
+        try (OnnxCertifier certifier = new OnnxCertifier(file, OnnxCertifier.Device.CPU)) {
+            List<CertifiedPrediction> ort = certifier.certify(test, eps);
+            int agree = 0;
+            for (int i = 0; i < test.size(); i++) {
+                assertEquals(djl.get(i).label().getLabel(), ort.get(i).label().getLabel(), "label of example " + i);
+                if (djl.get(i).certified() == ort.get(i).certified()) {
+                    agree++;
+                } else {
+                    assertTrue(Math.abs(djl.get(i).margin()) < 1e-3, "example " + i + ": " + djl.get(i) + " vs " + ort.get(i));
+                }
+                assertEquals(djl.get(i).margin(), ort.get(i).margin(), 1e-3, "margin of example " + i);
+            }
+            assertTrue(agree >= 0.995 * test.size(), agree + " of " + test.size() + " certified flags agree");
+            long certified = ort.stream().filter(CertifiedPrediction::certified).count();
+            System.out.printf("ONNX vs DJL: %d of %d certified flags agree, %d certified%n", agree, test.size(), certified);
+            assertTrue(certified > 0 && certified < test.size(), certified + " certified: the comparison needs both kinds");
+
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<CertifiedPrediction>>> futures = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    futures.add(pool.submit(() -> certifier.certify(test, eps)));
+                }
+                for (Future<List<CertifiedPrediction>> f : futures) {
+                    List<CertifiedPrediction> got = f.get();
+                    for (int i = 0; i < test.size(); i++) {
+                        assertEquals(ort.get(i).margin(), got.get(i).margin(), 0.0, "thread result of example " + i);
+                        assertEquals(ort.get(i).certified(), got.get(i).certified());
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    /** Runs onnx.checker.check_model when Python's onnx is installed; on CI it must be. */
+    static void checkWithOnnxChecker(Path file) throws Exception {
+        // Debian's python3-onnx installs for the system Python, which a PATH python3 may not be.
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process probe = new ProcessBuilder(python, "-c", "import onnx").redirectErrorStream(true).start();
+        boolean available = probe.waitFor() == 0;
+        if (!available) {
+            assertTrue(System.getenv("CI") == null, "CI must have python3-onnx (.ci/run installs it)");
+            return;
+        }
+        Process p = new ProcessBuilder(python, "-c",
+                "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1])); print('ok')", file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    private static double[] softmax(float[] l) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : l) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] p = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            p[i] = Math.exp(l[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < l.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+}
