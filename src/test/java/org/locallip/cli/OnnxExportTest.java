@@ -215,4 +215,42 @@ class OnnxExportTest {
         }
         return p;
     }
+
+    @Test
+    void cudaRequestFallsBackToTheCpuAndNonCertifierGraphsAreRefused() throws Exception {
+        StartingVectors starts = StartingVectors.seeded(model.networkSpec(), 3);
+        Path file = dir.resolve("certifier-small.onnx");
+        Files.write(file, CertifierGraphWriter.write(model, starts, 5, 5, "org.locallip.test", 1).toByteArray());
+        List<Example<Label>> few = test.subList(0, 16);
+        try (OnnxCertifier cpu = new OnnxCertifier(file, OnnxCertifier.Device.CPU);
+                OnnxCertifier cuda = new OnnxCertifier(file, OnnxCertifier.Device.CUDA)) {
+            // No GPU here: the CUDA request must fall back to a working CPU session.
+            assertTrue(!cuda.onCuda() || System.getenv("CUDA_VISIBLE_DEVICES") != null);
+            List<CertifiedPrediction> a = cpu.certify(few, 0.1);
+            List<CertifiedPrediction> b = cuda.certify(few, 0.1);
+            for (int i = 0; i < few.size(); i++) {
+                assertEquals(a.get(i).margin(), b.get(i).margin(), 1e-5);
+            }
+            double[] radius = cpu.certifiedRadius(flat(few), few.size());
+            for (int i = 0; i < few.size(); i++) {
+                assertEquals(a.get(i).certified(), radius[i] >= 0.1 - OnnxCertifier.RADIUS_PRECISION,
+                        "radius " + radius[i] + " of example " + i + " vs certified " + a.get(i).certified());
+            }
+        }
+        Path logits = dir.resolve("just-logits.onnx");
+        model.saveONNXModel("org.locallip.test", 1, logits);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new OnnxCertifier(logits, OnnxCertifier.Device.CPU));
+        assertTrue(e.getMessage().contains("not a Local-Lip certifier"), e.getMessage());
+        Path garbage = dir.resolve("garbage.onnx");
+        Files.write(garbage, new byte[] {1, 2, 3});
+        org.junit.jupiter.api.Assertions.assertThrows(ai.onnxruntime.OrtException.class,
+                () -> new OnnxCertifier(garbage, OnnxCertifier.Device.CPU));
+    }
+
+    private static float[] flat(List<Example<Label>> examples) {
+        float[] x = new float[examples.size() * model.imageLayout().size()];
+        model.imageLayout().toDense(examples, x, 0);
+        return x;
+    }
 }

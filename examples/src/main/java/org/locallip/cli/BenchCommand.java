@@ -49,9 +49,12 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples"), Set.of("json"));
+        if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
+            return certify(args, out);
+        }
         if (args.positional().size() != 1 || !args.positional().get(0).equals("train")) {
-            throw new UsageException("the only benchmark is 'train'");
+            throw new UsageException("the benchmarks are 'train' and 'certify'");
         }
         String arch = args.get("arch", "mnist_4c3f_relux");
         NetworkSpec spec = Presets.get(arch);
@@ -135,9 +138,58 @@ final class BenchCommand implements Command {
         return 0;
     }
 
+    /** DJL and ONNX Runtime certification of the same model, batch, iterations and starting vectors. */
+    private int certify(Args args, PrintStream out) throws Exception {
+        int batch = args.getInt("batch", 256, 1);
+        int sniter = args.getInt("sniter", 100, 1);
+        int optIter = args.getInt("opt-iter", 100, 1);
+        int n = args.getInt("examples", 512, 1);
+        double eps = Double.parseDouble(args.get("eps", "0.3"));
+        try (org.locallip.LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+            DataSets sets = DataSets.load(null);
+            java.util.List<org.tribuo.Example<org.tribuo.classification.Label>> examples = new ArrayList<>();
+            for (int i = 0; i < Math.min(n, sets.test().size()); i++) {
+                examples.add(sets.test().getExample(i));
+            }
+            org.locallip.eval.StartingVectors starts = org.locallip.eval.StartingVectors.seeded(model.networkSpec(), 1);
+            org.locallip.eval.CertifyOptions options = org.locallip.eval.CertifyOptions.paper()
+                    .withIterations(sniter, optIter).withStarts(starts).withBatchSize(batch);
+            java.nio.file.Path onnx = java.nio.file.Files.createTempFile("locallip-certifier", ".onnx");
+            onnx.toFile().deleteOnExit();
+            java.nio.file.Files.write(onnx, org.locallip.onnx.CertifierGraphWriter.write(model, starts, sniter, optIter,
+                    "org.locallip", 1).toByteArray());
+            model.certify(examples.subList(0, Math.min(batch, examples.size())), eps, options); // warm-up
+            long t0 = System.nanoTime();
+            model.certify(examples, eps, options);
+            double djl = (System.nanoTime() - t0) / 1e9;
+            double ort;
+            try (org.locallip.onnx.OnnxCertifier certifier = new org.locallip.onnx.OnnxCertifier(onnx,
+                    org.locallip.onnx.OnnxCertifier.Device.CPU)) {
+                certifier.certify(examples.subList(0, Math.min(batch, examples.size())), eps); // warm-up
+                long t1 = System.nanoTime();
+                for (int from = 0; from < examples.size(); from += batch) {
+                    certifier.certify(examples.subList(from, Math.min(examples.size(), from + batch)), eps);
+                }
+                ort = (System.nanoTime() - t1) / 1e9;
+            }
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", model.getName());
+            report.put("examples", examples.size());
+            report.put("batch", batch);
+            report.put("sniter", sniter);
+            report.put("opt_iter", optIter);
+            report.put("djl_examples_per_s", examples.size() / djl);
+            report.put("onnxruntime_examples_per_s", examples.size() / ort);
+            out.println(args.flag("json") ? new GsonBuilder().create().toJson(report)
+                    : new GsonBuilder().setPrettyPrinting().create().toJson(report));
+        }
+        return 0;
+    }
+
     @Override
     public String usage() {
-        return "train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
+        return "certify --model M.tribuo [--batch B] [--sniter K] [--opt-iter M] [--examples N] [--eps E] [--json]"
+                + " | train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
                 + " [--threads T] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
     }
 

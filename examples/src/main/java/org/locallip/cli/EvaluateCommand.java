@@ -18,10 +18,8 @@ package org.locallip.cli;
 import org.locallip.LocalLipModel;
 import org.locallip.eval.CertifiedEvaluation;
 import org.locallip.eval.CertifyOptions;
-import org.tribuo.Model;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,25 +39,9 @@ final class EvaluateCommand implements Command {
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot"),
                 Set.of("json", "no-pgd", "radius-curve"));
-        String modelPath = args.get("model", null);
-        if (modelPath == null) {
-            throw new UsageException("--model is required");
-        }
-        if (!Files.isRegularFile(Path.of(modelPath))) {
-            throw new java.io.FileNotFoundException("model file " + modelPath + " does not exist");
-        }
-        Model<?> loaded;
-        try {
-            loaded = Model.deserializeFromFile(Path.of(modelPath));
-        } catch (RuntimeException | java.io.IOException e) {
-            throw new java.io.IOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
-        }
-        if (!(loaded instanceof LocalLipModel)) {
-            throw new IllegalArgumentException(modelPath + " holds a " + loaded.getClass().getSimpleName()
-                    + ", not a LocalLipModel");
-        }
+        LocalLipModel loaded = ModelFiles.load(args.get("model", null));
         List<Double> eps = new ArrayList<>();
-        try (LocalLipModel model = (LocalLipModel) loaded) {
+        try (LocalLipModel model = loaded) {
             for (String e : args.get("eps", CertifiedEvaluation.key(model.defaultEps())).split(",")) {
                 try {
                     double v = Double.parseDouble(e.trim());

@@ -39,6 +39,8 @@ public final class Main {
     static {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("evaluate", new EvaluateCommand());
+        COMMANDS.put("export", new ExportCommand());
+        COMMANDS.put("certify", new CertifyCommand());
         COMMANDS.put("replay", new ReplayCommand());
         COMMANDS.put("bench", new BenchCommand());
     }

@@ -83,6 +83,14 @@ final class BoundEmitters {
         Affine(OnnxGraph g, int index, long[] in, long[] out, Tensor w, Tensor b, float globalNorm) {
             super(index, in, out);
             this.weight = g.floats("w" + index, w.shape(), w.floats());
+            this.bias = g.floats("b" + index, b.shape(), b.floats());
+            this.globalNorm = globalNorm;
+            if (Float.isNaN(globalNorm)) {
+                // the last layer: only its forward pass and weight are used
+                this.absWeight = null;
+                this.rowNorms = null;
+                return;
+            }
             int rows = (int) w.shape()[0];
             int per = w.size() / rows;
             float[] norms = new float[rows];
@@ -101,8 +109,6 @@ final class BoundEmitters {
                 abs[i] = Math.abs(abs[i]);
             }
             this.absWeight = g.floats("absw" + index, w.shape(), abs);
-            this.bias = g.floats("b" + index, b.shape(), b.floats());
-            this.globalNorm = globalNorm;
         }
 
         abstract String affine(OnnxGraph g, String x, String w, String b);

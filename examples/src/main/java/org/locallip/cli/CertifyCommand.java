@@ -1,0 +1,105 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import com.google.gson.Gson;
+
+import org.locallip.CertifiedPrediction;
+import org.locallip.eval.CertifiedEvaluation;
+import org.locallip.onnx.OnnxCertifier;
+import org.tribuo.Example;
+import org.tribuo.classification.Label;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code certify --onnx certifier.onnx [--data DIR] --eps E [--batch B] [--device cpu|cuda]
+ * [--json]}: certified accuracy of a certifier graph on ONNX Runtime, on the same test split as
+ * {@code evaluate}.
+ */
+final class CertifyCommand implements Command {
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv, Set.of("onnx", "data", "eps", "batch", "device"), Set.of("json"));
+        String onnx = args.get("onnx", null);
+        if (onnx == null) {
+            throw new UsageException("--onnx is required");
+        }
+        if (!Files.isRegularFile(Path.of(onnx))) {
+            throw new java.io.FileNotFoundException("ONNX file " + onnx + " does not exist");
+        }
+        double eps;
+        try {
+            eps = Double.parseDouble(args.get("eps", "0.3"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--eps takes a number");
+        }
+        int batch = args.getInt("batch", 256, 1);
+        OnnxCertifier.Device device = OnnxCertifier.Device.valueOf(args.get("device", "cpu").toUpperCase(Locale.ROOT));
+        String data = args.get("data", null);
+        DataSets sets = DataSets.load(data == null ? null : Path.of(data));
+        List<Example<Label>> test = new ArrayList<>();
+        sets.test().forEach(test::add);
+        int correct = 0;
+        int certified = 0;
+        long start = System.nanoTime();
+        try (OnnxCertifier certifier = new OnnxCertifier(Path.of(onnx), device)) {
+            for (int from = 0; from < test.size(); from += batch) {
+                List<Example<Label>> chunk = test.subList(from, Math.min(test.size(), from + batch));
+                List<CertifiedPrediction> preds = certifier.certify(chunk, eps);
+                for (int i = 0; i < chunk.size(); i++) {
+                    boolean ok = preds.get(i).label().getLabel().equals(chunk.get(i).getOutput().getLabel());
+                    correct += ok ? 1 : 0;
+                    certified += ok && preds.get(i).certified() ? 1 : 0;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("n", test.size());
+        report.put("eps", CertifiedEvaluation.key(eps));
+        report.put("clean_accuracy", correct / (double) test.size());
+        report.put("certified_accuracy", certified / (double) test.size());
+        report.put("examples_per_s", test.size() / seconds);
+        if (args.flag("json")) {
+            out.println(new Gson().toJson(report));
+        } else {
+            out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, %.1f examples/s%n", test.size(),
+                    correct / (double) test.size(), CertifiedEvaluation.key(eps), certified / (double) test.size(),
+                    test.size() / seconds);
+        }
+        return 0;
+    }
+
+    @Override
+    public String usage() {
+        return "--onnx certifier.onnx [--data DIR] [--eps E] [--batch B] [--device cpu|cuda] [--json]";
+    }
+
+    @Override
+    public String description() {
+        return "certified accuracy of an exported certifier graph on ONNX Runtime";
+    }
+}

@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.locallip.LocalLipModel;
+import org.locallip.eval.StartingVectors;
+import org.locallip.onnx.CertifierGraphWriter;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+
+/**
+ * {@code export --model M.tribuo --onnx logits.onnx --certifier certifier.onnx [--iterations K]
+ * [--opt-iter M] [--start-seed S]}: writes the logits graph and the certifier graph (power
+ * iterations and BCP rounds default to the model's certification settings), atomically.
+ */
+final class ExportCommand implements Command {
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv, Set.of("model", "onnx", "certifier", "iterations", "opt-iter", "start-seed"), Set.of());
+        String logits = args.get("onnx", null);
+        String certifier = args.get("certifier", null);
+        if (logits == null && certifier == null) {
+            throw new UsageException("--onnx and/or --certifier is required");
+        }
+        try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+            if (logits != null) {
+                Path tmp = temp(logits);
+                model.saveONNXModel("org.locallip", 1, tmp);
+                move(tmp, logits);
+                out.println("wrote the logits graph to " + logits);
+            }
+            if (certifier != null) {
+                int k = args.getInt("iterations", model.certifyOptions().sniter(), 1);
+                int m = args.getInt("opt-iter", model.certifyOptions().optIter(), 1);
+                long seed = Long.parseLong(args.get("start-seed", "1"));
+                StartingVectors starts = StartingVectors.seeded(model.networkSpec(), seed);
+                Path tmp = temp(certifier);
+                Files.write(tmp, CertifierGraphWriter.write(model, starts, k, m, "org.locallip", 1).toByteArray());
+                move(tmp, certifier);
+                out.printf("wrote the certifier graph to %s (%d power iterations, %d BCP rounds, start seed %d)%n",
+                        certifier, k, m, seed);
+            }
+        }
+        return 0;
+    }
+
+    private static Path temp(String target) throws java.io.IOException {
+        Path dest = Path.of(target).toAbsolutePath();
+        Files.createDirectories(dest.getParent());
+        return Files.createTempFile(dest.getParent(), dest.getFileName().toString(), ".tmp");
+    }
+
+    private static void move(Path tmp, String target) throws java.io.IOException {
+        Files.move(tmp, Path.of(target).toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public String usage() {
+        return "--model M.tribuo [--onnx logits.onnx] [--certifier certifier.onnx] [--iterations K] [--opt-iter M]"
+                + " [--start-seed S]";
+    }
+
+    @Override
+    public String description() {
+        return "export the logits graph and the certifier graph to ONNX";
+    }
+}
