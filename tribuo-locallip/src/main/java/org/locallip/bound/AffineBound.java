@@ -142,11 +142,14 @@ public abstract class AffineBound extends BoundLayer {
 
     @Override
     public BoundState propagate(BoundState in, SpectralVectors vectors) {
-        // 1. interval box
-        NDArray m1 = affine(in.m(), weight, bias);
+        // 1. interval box and 2. the centre's image, in one call: the box centre and the clean
+        // activations go through the same W and bias (the reference runs two convolutions).
+        long b = in.m().getShape().get(0);
+        NDArray both = affine(in.m().concat(in.mu(), 0), weight, bias);
+        NDArray m1 = both.get("0:" + b);
+        NDArray mu = both.get(b + ":");
         NDArray rho1 = affine(in.rho(), weight.abs(), null);
         // 2. ball box: r * ||W_j|| around the centre's image
-        NDArray mu = affine(in.mu(), weight, bias);
         NDArray half = in.radiusLike(mu.getShape().dimension()).mul(rowNorms());
         // 3. intersect; 4. r *= p (global estimate); 5. mu = mu'
         NDArray p = globalSpectralNorm(vectors);

@@ -31,7 +31,8 @@ import java.util.Map;
  * @param penultimate the clean penultimate activations {@code mu}, {@code (b, h)}.
  * @param boxCentre the box centre {@code m} after the last activation ({@code ibp_mu_prev}).
  * @param boxHalfWidth the box half-width {@code rho} after the last activation ({@code ibp_r_prev}).
- * @param translation the BCP translation {@code T}, {@code (b, c, c)}.
+ * @param translation the BCP translation {@code T}, {@code (b, c, c)}; or, when the pass computed
+ *     one column per example ({@link LocalLipschitzBound.Columns}), {@code T[b, i, j_b]}, {@code (b, c)}.
  * @param localVectors the final per-example power-iteration vectors, by layer index.
  * @param globalVectors the final global power-iteration vectors, by layer index.
  */

@@ -16,6 +16,8 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -24,11 +26,11 @@ import ai.djl.nn.convolutional.Conv2d;
 /**
  * A 2-d convolution with square kernels in the bound engine.
  *
- * <p>DJL's PyTorch engine has no transposed convolution, so {@link #applyTranspose} inserts
- * {@code stride - 1} zeros after every input element, convolves with the kernel flipped and its
- * in/out channels swapped, padded by {@code kernel - 1 - padding}, and crops to the layer's input
- * shape: the same as PyTorch's {@code conv_transpose2d} with whichever output padding gives back
- * the input shape (the reference tries 0, then 1).
+ * <p>DJL's PyTorch engine has no transposed convolution, so {@link #applyTranspose} builds it
+ * from convolutions: for stride 1, the kernel flipped with its in/out channels swapped; for larger
+ * strides, one such convolution per output phase (polyphase decomposition). Both give PyTorch's
+ * {@code conv_transpose2d} with whichever output padding gives back the input shape (the reference
+ * tries 0, then 1).
  */
 public final class ConvBound extends AffineBound {
 
@@ -65,17 +67,7 @@ public final class ConvBound extends AffineBound {
 
     @Override
     public Operator operator() {
-        // Made once per pass: the flipped, channel-swapped kernel and the zero-insertion pattern.
-        NDArray flipped = weight.transpose(1, 0, 2, 3).flip(2, 3);
-        NDArray spread = null;
-        if (strideInt > 1) {
-            float[] corner = new float[strideInt * strideInt];
-            corner[0] = 1f;
-            spread = weight.getManager().create(corner, new Shape(1, 1, 1, strideInt, 1, strideInt));
-        }
-        NDArray pattern = spread;
-        Shape transposePad = new Shape(transposePadding, transposePadding);
-        Shape in = inputShape();
+        Transpose transpose = strideInt == 1 ? new FlippedTranspose() : new PolyphaseTranspose();
         return new Operator() {
             @Override
             public NDArray apply(NDArray u) {
@@ -84,23 +76,107 @@ public final class ConvBound extends AffineBound {
 
             @Override
             public NDArray transpose(NDArray v) {
-                NDArray up = v;
-                if (pattern != null) {
-                    Shape s = v.getShape();
-                    long b = s.get(0);
-                    long c = s.get(1);
-                    long h = s.get(2);
-                    long w = s.get(3);
-                    // (b,c,h,1,w,1) * one-hot (s,s) puts every value at the corner of an s x s block of zeros.
-                    up = v.reshape(b, c, h, 1, w, 1).mul(pattern).reshape(b, c, h * strideInt, w * strideInt);
-                }
-                NDArray out = Conv2d.conv2d(up, flipped, null, new Shape(1, 1), transposePad).singletonOrThrow();
-                if (out.getShape().get(2) != in.get(1) || out.getShape().get(3) != in.get(2)) {
-                    out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
-                }
-                return out;
+                return transpose.apply(v);
             }
         };
+    }
+
+    /** A transposed convolution with its kernels prepared for one pass. */
+    private interface Transpose {
+        NDArray apply(NDArray v);
+    }
+
+    /**
+     * Stride 1: a convolution with the kernel flipped and its in/out channels swapped, padded by
+     * {@code kernel - 1 - padding}.
+     */
+    private final class FlippedTranspose implements Transpose {
+        private final NDArray flipped = weight.transpose(1, 0, 2, 3).flip(2, 3);
+        private final Shape pad = new Shape(transposePadding, transposePadding);
+
+        @Override
+        public NDArray apply(NDArray v) {
+            NDArray out = Conv2d.conv2d(v, flipped, null, new Shape(1, 1), pad).singletonOrThrow();
+            Shape in = inputShape();
+            if (out.getShape().get(2) != in.get(1) || out.getShape().get(3) != in.get(2)) {
+                out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Stride s > 1, by polyphase decomposition: output pixel {@code y = s*Y + r} only meets the
+     * kernel taps {@code ky = (r + p) mod s + s*t}, so each of the s*s output phases is a stride-1
+     * convolution of {@code v} with a flipped sub-kernel; the phases are then interleaved. The work
+     * is that of the forward convolution, where inserting zeros between the inputs (the usual
+     * substitute for the transposed convolution DJL lacks) costs s*s times more.
+     */
+    private final class PolyphaseTranspose implements Transpose {
+        private final int s = strideInt;
+        private final int k = (int) weight.getShape().get(2);
+        private final int p = (int) padding.get(0);
+        private final NDArray[][] kernels = new NDArray[s][s];
+        private final int[] taps = new int[s];
+        private final int[] offsets = new int[s];
+
+        PolyphaseTranspose() {
+            for (int r = 0; r < s; r++) {
+                int a = (r + p) % s;
+                taps[r] = a < k ? (k - a + s - 1) / s : 0;
+                offsets[r] = (r + p) / s;
+            }
+            for (int ry = 0; ry < s; ry++) {
+                for (int rx = 0; rx < s; rx++) {
+                    if (taps[ry] == 0 || taps[rx] == 0) {
+                        continue;
+                    }
+                    NDArray sub = weight.get(new NDIndex(":, :, {}::{}, {}::{}", (ry + p) % s, s, (rx + p) % s, s));
+                    kernels[ry][rx] = sub.transpose(1, 0, 2, 3).flip(2, 3);
+                }
+            }
+        }
+
+        @Override
+        public NDArray apply(NDArray v) {
+            Shape in = inputShape();
+            long b = v.getShape().get(0);
+            long hv = v.getShape().get(2);
+            long wv = v.getShape().get(3);
+            long hp = (in.get(1) + s - 1) / s;
+            long wp = (in.get(2) + s - 1) / s;
+            NDList rows = new NDList();
+            for (int ry = 0; ry < s; ry++) {
+                NDList phases = new NDList();
+                for (int rx = 0; rx < s; rx++) {
+                    phases.add(phase(v, ry, rx, b, hv, wv, hp, wp));
+                }
+                rows.add(NDArrays.stack(phases, 4).reshape(b, in.get(0), hp, wp * s));
+            }
+            NDArray out = NDArrays.stack(rows, 3).reshape(b, in.get(0), hp * s, wp * s);
+            if (hp * s != in.get(1) || wp * s != in.get(2)) {
+                out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
+            }
+            return out;
+        }
+
+        /** Output phase (ry, rx), {@code (b, C_in, hp, wp)}: rows {@code y = s*Y + ry}. */
+        private NDArray phase(NDArray v, int ry, int rx, long b, long hv, long wv, long hp, long wp) {
+            if (kernels[ry][rx] == null) {
+                return v.getManager().zeros(new Shape(b, inputShape().get(0), hp, wp));
+            }
+            int ty = taps[ry];
+            int tx = taps[rx];
+            // Output row o of a convolution padded by P reads v[o - P .. o - P + t - 1]; phase row Y
+            // needs v[Y + offset - t + 1 .. Y + offset], so o = Y + offset + extra with P = t - 1 + extra.
+            long extraY = Math.max(0, offsets[ry] + hp - hv - ty + 1);
+            long extraX = Math.max(0, offsets[rx] + wp - wv - tx + 1);
+            NDArray conv = Conv2d.conv2d(v, kernels[ry][rx], null, new Shape(1, 1),
+                    new Shape(ty - 1 + extraY, tx - 1 + extraX)).singletonOrThrow();
+            long y0 = offsets[ry] + extraY;
+            long x0 = offsets[rx] + extraX;
+            return conv.get(new NDIndex(":, :, {}:{}, {}:{}", y0, y0 + hp, x0, x0 + wp));
+        }
     }
 
     @Override

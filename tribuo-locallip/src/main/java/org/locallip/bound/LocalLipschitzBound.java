@@ -34,6 +34,42 @@ import java.util.Map;
  */
 public final class LocalLipschitzBound {
 
+    /**
+     * Which pairs of classes the BCP translation is computed for.
+     *
+     * @param classes one class per example, or null.
+     * @param ofPrediction whether to use each example's predicted class.
+     */
+    public record Columns(NDArray classes, boolean ofPrediction) {
+        /**
+         * Every pair: the full {@code (b, c, c)} translation (the golden format).
+         *
+         * @return the choice.
+         */
+        public static Columns all() {
+            return new Columns(null, false);
+        }
+
+        /**
+         * The column of one class per example (the labels, for a loss).
+         *
+         * @param classes {@code (b)} integers.
+         * @return the choice.
+         */
+        public static Columns of(NDArray classes) {
+            return new Columns(classes, false);
+        }
+
+        /**
+         * The column of each example's predicted class (for a certificate).
+         *
+         * @return the choice.
+         */
+        public static Columns predicted() {
+            return new Columns(null, true);
+        }
+    }
+
     private LocalLipschitzBound() {}
 
     /**
@@ -87,6 +123,27 @@ public final class LocalLipschitzBound {
      */
     public static BoundResult compute(BoundNetwork network, NDArray x, NDArray eps, SpectralVectors global,
             SpectralVectors local, int optIter, PhaseTimer timer) {
+        return compute(network, x, eps, global, local, optIter, timer, Columns.all());
+    }
+
+    /**
+     * Runs the bound pass, computing the BCP translation only for the column of one class per
+     * example (see {@link WorstCaseLogits#translation}): what a loss (the labels) or a
+     * certificate (the predictions) reads. The result's {@code translation} is then that column,
+     * {@code (b, c)}.
+     *
+     * @param network the network.
+     * @param x the inputs.
+     * @param eps the L2 radius of each example, {@code (b)}.
+     * @param global the global vectors, updated.
+     * @param local the per-example vectors, updated.
+     * @param optIter the BCP rounds.
+     * @param timer the timer, or null.
+     * @param columns which pairs: all, the given classes, or the predicted ones.
+     * @return every quantity of the pass.
+     */
+    public static BoundResult compute(BoundNetwork network, NDArray x, NDArray eps, SpectralVectors global,
+            SpectralVectors local, int optIter, PhaseTimer timer, Columns columns) {
         List<BoundLayer> layers = network.layers();
         int last = layers.size() - 1;
         long batch = x.getShape().get(0);
@@ -117,8 +174,9 @@ public final class LocalLipschitzBound {
 
         AffineBound head = (AffineBound) layers.get(last);
         NDArray logits = head.forward(state.mu());
+        NDArray cols = columns.ofPrediction() ? logits.argMax(1) : columns.classes();
         NDArray translation = WorstCaseLogits.translation(state.mu(), radius, state.m(), state.rho(),
-                head.weight(), optIter);
+                head.weight(), optIter, cols);
         mark(timer, "bcp");
 
         Map<Integer, NDArray> recorded = new LinkedHashMap<>();

@@ -75,7 +75,7 @@ public final class ReferenceReplay {
             SpectralVectors global = new SpectralVectors(vectors(pass, input, "u_list_in."), sniter);
             SpectralVectors local = new SpectralVectors(vectors(pass, input, "u_data_in."), sniter);
             BoundResult r = LocalLipschitzBound.compute(network, x, eps, global, local, optIter);
-            RobustLoss.Loss loss = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
+            RobustLoss.Loss loss = RobustLoss.loss(kind, r.logits(), RobustLoss.column(r.translation(), y), y, kappa);
             if (shared) {
                 out.put("logits", host(r.logits()));
                 r.masks().forEach((k, m) -> out.put("mask." + k, host(m)));

@@ -38,19 +38,31 @@ public final class RobustLoss {
     private RobustLoss() {}
 
     /**
+     * The column {@code T[b, i, y_b]} of a full translation, as the reference takes it (a batched
+     * product with the one-hot labels).
+     *
+     * @param translation {@code T}, {@code (b, c, c)}.
+     * @param y the labels, {@code (b)} integers.
+     * @return {@code (b, c)}.
+     */
+    public static NDArray column(NDArray translation, NDArray y) {
+        long b = translation.getShape().get(0);
+        long c = translation.getShape().get(1);
+        return translation.matMul(y.oneHot((int) c).reshape(b, c, 1)).reshape(b, c);
+    }
+
+    /**
      * The BCP worst-case logits for labels {@code y}: {@code z'_i = mu_i + T[i, y]} for
      * {@code i != y}, {@code z'_y = mu_y}.
      *
      * @param logits the clean logits, {@code (b, c)}.
-     * @param translation {@code T}, {@code (b, c, c)}.
+     * @param delta the translation's column for the labels, {@code T[b, i, y_b]}, {@code (b, c)}.
      * @param y the labels, {@code (b)} integers.
      * @return the worst-case logits, {@code (b, c)}.
      */
-    public static NDArray bcpWorstLogits(NDArray logits, NDArray translation, NDArray y) {
-        long b = logits.getShape().get(0);
+    public static NDArray bcpWorstLogits(NDArray logits, NDArray delta, NDArray y) {
         long c = logits.getShape().get(1);
         NDArray onehot = y.oneHot((int) c);
-        NDArray delta = translation.matMul(onehot.reshape(b, c, 1)).reshape(b, c);
         return logits.add(delta.mul(onehot.neg().add(Scalars.of(onehot, 1f))));
     }
 
@@ -58,13 +70,13 @@ public final class RobustLoss {
      * The GloRo logits: {@code [logits, max_(i != y) z'_i]}, {@code (b, c + 1)}.
      *
      * @param logits the clean logits, {@code (b, c)}.
-     * @param translation {@code T}, {@code (b, c, c)}.
+     * @param delta the translation's column for the labels, {@code (b, c)}.
      * @param y the labels.
      * @return the logits with a bottom class.
      */
-    public static NDArray gloroLogits(NDArray logits, NDArray translation, NDArray y) {
+    public static NDArray gloroLogits(NDArray logits, NDArray delta, NDArray y) {
         long c = logits.getShape().get(1);
-        NDArray worst = bcpWorstLogits(logits, translation, y);
+        NDArray worst = bcpWorstLogits(logits, delta, y);
         NDArray isLabel = y.oneHot((int) c).toType(DataType.BOOLEAN, false);
         NDArray rivals = NDArrays.where(isLabel, worst.getManager().full(worst.getShape(),
                 Float.NEGATIVE_INFINITY), worst);
@@ -102,18 +114,18 @@ public final class RobustLoss {
      *
      * @param kind the objective.
      * @param logits the clean logits.
-     * @param translation {@code T}.
+     * @param delta the translation's column for the labels, {@code T[b, i, y_b]}.
      * @param y the labels.
      * @param kappa the clean-loss weight (BCP only; ignored for GloRo).
      * @return the loss and its parts.
      */
-    public static Loss loss(Kind kind, NDArray logits, NDArray translation, NDArray y, float kappa) {
+    public static Loss loss(Kind kind, NDArray logits, NDArray delta, NDArray y, float kappa) {
         if (kind == Kind.GLORO) {
-            NDArray worst = gloroLogits(logits, translation, y);
+            NDArray worst = gloroLogits(logits, delta, y);
             NDArray robust = crossEntropy(worst, y);
             return new Loss(worst, robust, robust);
         }
-        NDArray worst = bcpWorstLogits(logits, translation, y);
+        NDArray worst = bcpWorstLogits(logits, delta, y);
         NDArray robust = crossEntropy(worst, y);
         NDArray total = crossEntropy(logits, y).mul(Scalars.of(robust, kappa))
                 .add(robust.mul(Scalars.of(robust, 1f - kappa)));

@@ -47,15 +47,47 @@ public final class WorstCaseLogits {
      */
     public static NDArray translation(NDArray mu, NDArray radius, NDArray boxCentre, NDArray boxHalfWidth,
             NDArray w, int optIter) {
+        return translation(mu, radius, boxCentre, boxHalfWidth, w, optIter, null);
+    }
+
+    /**
+     * Computes the translation for all pairs, or only for the pairs {@code (i, j_b)} of one class
+     * {@code j_b} per example (the label for a loss, the prediction for a certificate): the only
+     * column a loss or a certificate reads, at a c-th of the cost. Every pair's rounds are
+     * independent, and a pair with nothing outside its box is left unchanged by further rounds
+     * (its ratio is exactly 1 in float32), so the rounds that the reference runs for other pairs
+     * do not change these values: they are the reference's.
+     *
+     * @param mu the clean penultimate activations, {@code (b, h)}.
+     * @param radius the local radius {@code R}, {@code (b)}.
+     * @param boxCentre the box centre {@code m}, {@code (b, h)}.
+     * @param boxHalfWidth the box half-width {@code rho}, {@code (b, h)}.
+     * @param w the last layer's weight, {@code (c, h)}.
+     * @param optIter the maximum number of clipping rounds.
+     * @param columns the class {@code j} of each example, {@code (b)} integers, or null for all pairs.
+     * @return {@code T[b, i, j_b]} as {@code (b, c)}, or the full {@code (b, c, c)} for null columns.
+     */
+    public static NDArray translation(NDArray mu, NDArray radius, NDArray boxCentre, NDArray boxHalfWidth,
+            NDArray w, int optIter, NDArray columns) {
         NDManager manager = mu.getManager();
         long c = w.getShape().get(0);
         long h = w.getShape().get(1);
         long b = mu.getShape().get(0);
-        NDArray eye = manager.eye((int) c).reshape(1, c, c, 1);
+        NDArray eye;
+        NDArray wiwj;
+        if (columns == null) {
+            eye = manager.eye((int) c).reshape(1, c, c, 1);
+            wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
+        } else {
+            NDArray onehot = columns.oneHot((int) c);
+            eye = onehot.reshape(b, c, 1, 1);
+            // W_(j_b) by a one-hot product (exact: one term is 1, the others 0), then W_i - W_(j_b)
+            NDArray wj = onehot.matMul(w);
+            wiwj = w.reshape(1, c, 1, h).sub(wj.reshape(b, 1, 1, h));
+        }
         NDArray e = Scalars.of(mu, E);
         NDArray zero = Scalars.of(mu, 0f);
         NDArray offDiagonal = eye.neg().add(Scalars.of(mu, 1f)); // Z
-        NDArray wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
         NDArray r = radius.reshape(b, 1, 1, 1);
         NDArray d = r.mul(normalize(wiwj));
         NDArray n = offDiagonal.mul(r.add(e)).add(e);
@@ -89,7 +121,8 @@ public final class WorstCaseLogits {
                 inner = step.carry(products);
             }
         }
-        return NDArrays.where(inner.isNaN(), inner.zerosLike(), inner);
+        NDArray clean = NDArrays.where(inner.isNaN(), inner.zerosLike(), inner);
+        return columns == null ? clean : clean.reshape(b, c);
     }
 
     /**

@@ -128,7 +128,8 @@ public final class Certifier {
         }
         SpectralVectors g = new SpectralVectors(global, options.sniter());
         SpectralVectors l = new SpectralVectors(local, options.sniter());
-        BoundResult r = LocalLipschitzBound.compute(network, x, m.create(e), g, l, options.optIter(), null);
+        BoundResult r = LocalLipschitzBound.compute(network, x, m.create(e), g, l, options.optIter(), null,
+                LocalLipschitzBound.Columns.predicted());
         // Warm starts for the next probe of the radius search.
         global.putAll(g.finished());
         local.putAll(l.finished());

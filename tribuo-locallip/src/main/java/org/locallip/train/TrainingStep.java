@@ -181,7 +181,10 @@ public final class TrainingStep implements AutoCloseable {
                     mark(timer, "store read");
                     globalVs = new SpectralVectors(global, sniter);
                     localVs = new SpectralVectors(local, sniter);
-                    BoundResult r = LocalLipschitzBound.compute(network, x, eps, globalVs, localVs, optIter, timer);
+                    // Only the labels' column of the BCP translation: what the loss reads.
+                    BoundResult r = LocalLipschitzBound.compute(network, x,
+                            pass.full(new Shape(b), eps), globalVs, localVs, optIter, timer,
+                            LocalLipschitzBound.Columns.of(y));
                     RobustLoss.Loss l = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
                     loss = l.loss();
                     robustLoss = l.robustLoss();

@@ -117,7 +117,8 @@ class GoldenParityTest {
             });
             BoundResult r = LocalLipschitzBound.compute(network, x, 0.1f, new SpectralVectors(global, 5),
                     new SpectralVectors(local, 5), 10);
-            NDArray loss = RobustLoss.loss(RobustLoss.Kind.BCP, r.logits(), r.translation(), y, 0.5f).loss();
+            NDArray loss = RobustLoss.loss(RobustLoss.Kind.BCP, r.logits(), RobustLoss.column(r.translation(), y), y,
+                    0.5f).loss();
             for (int i = 0; i < 3; i++) {
                 byte[][] garbage = new byte[64][];
                 for (int j = 0; j < garbage.length; j++) {
@@ -137,6 +138,60 @@ class GoldenParityTest {
                         diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
                     }
                     assertTrue(diff <= 1e-3 * scale, p.getKey() + ": gradient off by " + diff + " (scale " + scale + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Training computes only the labels' column of the BCP translation; its losses and the
+     * gradient of every parameter must still be the reference's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"small_relux", "small_relu", "small_maxmin"})
+    void labelColumnTranslationGivesTheReferenceLossesAndGradients(String name) throws IOException {
+        SafeTensors.Contents golden = golden(name);
+        NetworkSpec spec = Presets.get(golden.meta("arch"));
+        float eps = Float.parseFloat(golden.meta("eps"));
+        int sniter = Integer.parseInt(golden.meta("sniter"));
+        int optIter = Integer.parseInt(golden.meta("opt_iter"));
+        float kappa = Float.parseFloat(golden.meta("kappa_bcp"));
+        for (RobustLoss.Kind kind : RobustLoss.Kind.values()) {
+            String prefix = kind.name().toLowerCase() + ".";
+            try (NDManager manager = NDManager.newBaseManager();
+                    BoundNetwork network = BoundNetwork.create(Weights.fromSafeTensors(spec, golden), manager, true);
+                    NDManager pass = network.newPass();
+                    GradientCollector collector = pass.getEngine().newGradientCollector()) {
+                NDArray x = pass.create(golden.get("x").floats(), new Shape(golden.get("x").shape()));
+                NDArray y = pass.create(golden.get("y").longs(), new Shape(golden.get("y").shape()));
+                Map<Integer, NDArray> global = new HashMap<>();
+                Map<Integer, NDArray> local = new HashMap<>();
+                golden.tensors().forEach((k, t) -> {
+                    if (k.startsWith("u_list_in.")) {
+                        global.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
+                    } else if (k.startsWith("u_data_in.")) {
+                        local.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
+                    }
+                });
+                BoundResult r = LocalLipschitzBound.compute(network, x, pass.full(new Shape(x.getShape().get(0)), eps),
+                        new SpectralVectors(global, sniter), new SpectralVectors(local, sniter), optIter, null,
+                        LocalLipschitzBound.Columns.of(y));
+                RobustLoss.Loss loss = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
+                assertEquals(golden.get(prefix + "loss").floats()[0], loss.loss().getFloat(),
+                        1e-4 * Math.abs(golden.get(prefix + "loss").floats()[0]), name + " " + prefix + "loss");
+                collector.backward(loss.loss());
+                for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
+                    float[] expected = golden.get(prefix + "grad." + p.getKey()).floats();
+                    try (NDArray g = p.getValue().getGradient()) {
+                        float[] actual = g.toFloatArray();
+                        double scale = 0;
+                        double diff = 0;
+                        for (int i = 0; i < actual.length; i++) {
+                            scale = Math.max(scale, Math.abs(expected[i]));
+                            diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+                        }
+                        assertTrue(diff <= 1e-3 * scale, name + " " + prefix + p.getKey() + ": off by " + diff);
+                    }
                 }
             }
         }
