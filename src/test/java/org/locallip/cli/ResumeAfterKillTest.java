@@ -92,6 +92,7 @@ class ResumeAfterKillTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(output.getFileName() + ".log").toFile());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("LOCALLIP_NO_RELAUNCH", "1"); // the process we kill must be the one training
         Process p = pb.start();
         if (killAtStep >= 0) {
             Path ck = dir.resolve("ck-killed").resolve("checkpoint.safetensors");

@@ -130,6 +130,7 @@ final class BenchCommand implements Command {
         report.put("vector_precision", precision.name().toLowerCase());
         report.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         report.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        report.put("ld_preload", System.getenv().getOrDefault("LD_PRELOAD", ""));
         if (args.flag("json")) {
             out.println(new GsonBuilder().create().toJson(report));
         } else {

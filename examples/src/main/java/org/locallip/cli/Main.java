@@ -25,16 +25,18 @@ import java.util.logging.Logger;
 /**
  * The {@code locallip} command line: {@code java -jar examples/target/locallip.jar COMMAND ...}.
  *
- * <p>PyTorch's OpenMP workers spin-wait between operations, which halves the speed of a 2-core
- * machine; the variable that stops it, {@code OMP_WAIT_POLICY=PASSIVE}, must be set before the
- * native library loads. When it is unset, this launcher starts the same command again in a
- * child JVM with it set (set {@code LOCALLIP_NO_RELAUNCH=1} to prevent that).
+ * <p>PyTorch reads some settings only from the environment when it loads ({@code OMP_WAIT_POLICY},
+ * the memory allocator), so this launcher starts the same command again in a child JVM with them
+ * set (see {@link Relauncher}; {@code LOCALLIP_NO_RELAUNCH=1} prevents it).
  */
 public final class Main {
 
     private static final Logger logger = Logger.getLogger(Main.class.getName());
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    /** Set in the environment of a relaunched JVM. */
+    static final String RELAUNCHED = "LOCALLIP_RELAUNCHED";
 
     static {
         COMMANDS.put("train", new TrainCommand());
@@ -53,7 +55,7 @@ public final class Main {
      * @param args the command and its arguments.
      */
     public static void main(String[] args) {
-        if (System.getenv("OMP_WAIT_POLICY") == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
+        if (System.getenv(RELAUNCHED) == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
             Integer status = Relauncher.relaunchWithPassiveOpenMp(args);
             if (status != null) {
                 System.exit(status);
