@@ -66,7 +66,9 @@ public final class PowerIteration {
         NDArray v = null;
         for (int i = 0; i < iterations; i++) {
             try (LoopStep step = new LoopStep(outer, u, v)) {
-                NDArray out = masked(op.apply(masked(u, inputMask)), outputMask);
+                // After the first iteration u is already masked (back * D_in / norm), and D_in is
+                // 0/1, so masking it again would give the same values and the same gradient.
+                NDArray out = masked(op.apply(i == 0 ? masked(u, inputMask) : u), outputMask);
                 NDArray vNext = out.div(perExampleNorm(out).add(eps));
                 NDArray back = masked(op.transpose(vNext), inputMask);
                 NDArray uNext = back.div(perExampleNorm(back).add(eps));
