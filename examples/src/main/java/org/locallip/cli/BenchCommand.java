@@ -161,17 +161,34 @@ final class BenchCommand implements Command {
                     "org.locallip", 1).toByteArray());
             model.certify(examples.subList(0, Math.min(batch, examples.size())), eps, options); // warm-up
             long t0 = System.nanoTime();
-            model.certify(examples, eps, options);
+            java.util.List<org.locallip.CertifiedPrediction> djlResults = model.certify(examples, eps, options);
             double djl = (System.nanoTime() - t0) / 1e9;
+            java.util.List<org.locallip.CertifiedPrediction> ortResults = new ArrayList<>();
             double ort;
             try (org.locallip.onnx.OnnxCertifier certifier = new org.locallip.onnx.OnnxCertifier(onnx,
                     org.locallip.onnx.OnnxCertifier.Device.CPU)) {
                 certifier.certify(examples.subList(0, Math.min(batch, examples.size())), eps); // warm-up
                 long t1 = System.nanoTime();
                 for (int from = 0; from < examples.size(); from += batch) {
-                    certifier.certify(examples.subList(from, Math.min(examples.size(), from + batch)), eps);
+                    ortResults.addAll(certifier.certify(examples.subList(from, Math.min(examples.size(), from + batch)),
+                            eps));
                 }
                 ort = (System.nanoTime() - t1) / 1e9;
+            }
+            int labels = 0;
+            int flags = 0;
+            double worstDisagreement = 0;
+            double worstMargin = 0;
+            for (int i = 0; i < examples.size(); i++) {
+                org.locallip.CertifiedPrediction a = djlResults.get(i);
+                org.locallip.CertifiedPrediction b = ortResults.get(i);
+                labels += a.label().getLabel().equals(b.label().getLabel()) ? 1 : 0;
+                if (a.certified() == b.certified()) {
+                    flags++;
+                } else {
+                    worstDisagreement = Math.max(worstDisagreement, Math.abs(a.margin()));
+                }
+                worstMargin = Math.max(worstMargin, Math.abs(a.margin() - b.margin()));
             }
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", model.getName());
@@ -181,6 +198,10 @@ final class BenchCommand implements Command {
             report.put("opt_iter", optIter);
             report.put("djl_examples_per_s", examples.size() / djl);
             report.put("onnxruntime_examples_per_s", examples.size() / ort);
+            report.put("labels_agree", labels / (double) examples.size());
+            report.put("certified_flags_agree", flags / (double) examples.size());
+            report.put("max_abs_margin_of_disagreements", worstDisagreement);
+            report.put("max_margin_difference", worstMargin);
             out.println(args.flag("json") ? new GsonBuilder().create().toJson(report)
                     : new GsonBuilder().setPrettyPrinting().create().toJson(report));
         }
