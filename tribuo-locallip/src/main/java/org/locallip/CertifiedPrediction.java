@@ -35,4 +35,30 @@ import java.util.Map;
  * @param radius the largest certified radius, or NaN.
  */
 public record CertifiedPrediction(Label label, Map<String, Double> scores, double eps, boolean certified,
-        double margin, double radius) {}
+        double margin, double radius) {
+
+    /**
+     * The softmax of one example's logits, computed stably in double precision.
+     *
+     * @param logits a row-major batch of logits.
+     * @param offset where the example's logits start.
+     * @param classes how many classes.
+     * @return the probabilities.
+     */
+    public static double[] softmax(float[] logits, int offset, int classes) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+            max = Math.max(max, logits[offset + j]);
+        }
+        double sum = 0;
+        double[] p = new double[classes];
+        for (int j = 0; j < classes; j++) {
+            p[j] = Math.exp(logits[offset + j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < classes; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+}

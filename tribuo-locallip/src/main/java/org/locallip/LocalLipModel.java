@@ -285,7 +285,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         }
         List<CertifiedPrediction> out = new ArrayList<>(outcomes.size());
         for (Certifier.Outcome o : outcomes) {
-            double[] p = softmax(o.logits());
+            double[] p = CertifiedPrediction.softmax(o.logits(), 0, o.logits().length);
             Map<String, Double> scores = new LinkedHashMap<>();
             for (int j = 0; j < p.length; j++) {
                 scores.put(outputIDInfo.getOutput(j).getLabel(), p[j]);
@@ -294,23 +294,6 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                     o.margin(), o.radius()));
         }
         return out;
-    }
-
-    private static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
     }
 
     /**

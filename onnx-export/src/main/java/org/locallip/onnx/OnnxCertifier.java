@@ -182,7 +182,7 @@ public final class OnnxCertifier implements AutoCloseable {
         List<CertifiedPrediction> out = new ArrayList<>(n);
         int c = labels.size();
         for (int i = 0; i < n; i++) {
-            double[] p = softmax(r.logits, i * c, c);
+            double[] p = CertifiedPrediction.softmax(r.logits, i * c, c);
             int best = 0;
             Map<String, Double> scores = new LinkedHashMap<>();
             for (int j = 0; j < c; j++) {
@@ -321,23 +321,6 @@ public final class OnnxCertifier implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static double[] softmax(float[] logits, int offset, int c) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < c; j++) {
-            max = Math.max(max, logits[offset + j]);
-        }
-        double sum = 0;
-        double[] p = new double[c];
-        for (int j = 0; j < c; j++) {
-            p[j] = Math.exp(logits[offset + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < c; j++) {
-            p[j] /= sum;
-        }
-        return p;
     }
 
     @Override

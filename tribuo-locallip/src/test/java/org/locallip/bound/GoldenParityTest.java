@@ -106,15 +106,8 @@ class GoldenParityTest {
                 GradientCollector collector = pass.getEngine().newGradientCollector()) {
             NDArray x = pass.create(golden.get("x").floats(), new Shape(golden.get("x").shape()));
             NDArray y = pass.create(golden.get("y").longs(), new Shape(golden.get("y").shape()));
-            Map<Integer, NDArray> global = new HashMap<>();
-            Map<Integer, NDArray> local = new HashMap<>();
-            golden.tensors().forEach((k, t) -> {
-                if (k.startsWith("u_list_in.")) {
-                    global.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
-                } else if (k.startsWith("u_data_in.")) {
-                    local.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
-                }
-            });
+            Map<Integer, NDArray> global = vectors(golden, pass, "u_list_in.");
+            Map<Integer, NDArray> local = vectors(golden, pass, "u_data_in.");
             BoundResult r = LocalLipschitzBound.compute(network, x, 0.1f, new SpectralVectors(global, 5),
                     new SpectralVectors(local, 5), 10);
             NDArray loss = RobustLoss.loss(RobustLoss.Kind.BCP, r.logits(), RobustLoss.column(r.translation(), y), y,
@@ -127,19 +120,7 @@ class GoldenParityTest {
                 System.gc();
             }
             collector.backward(loss);
-            for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
-                float[] expected = golden.get("bcp.grad." + p.getKey()).floats();
-                try (NDArray g = p.getValue().getGradient()) {
-                    float[] actual = g.toFloatArray();
-                    double scale = 0;
-                    double diff = 0;
-                    for (int i = 0; i < actual.length; i++) {
-                        scale = Math.max(scale, Math.abs(expected[i]));
-                        diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-                    }
-                    assertTrue(diff <= 1e-3 * scale, p.getKey() + ": gradient off by " + diff + " (scale " + scale + ")");
-                }
-            }
+            assertGradientsMatch(golden, "bcp.", network, "small_relux");
         }
     }
 
@@ -164,15 +145,8 @@ class GoldenParityTest {
                     GradientCollector collector = pass.getEngine().newGradientCollector()) {
                 NDArray x = pass.create(golden.get("x").floats(), new Shape(golden.get("x").shape()));
                 NDArray y = pass.create(golden.get("y").longs(), new Shape(golden.get("y").shape()));
-                Map<Integer, NDArray> global = new HashMap<>();
-                Map<Integer, NDArray> local = new HashMap<>();
-                golden.tensors().forEach((k, t) -> {
-                    if (k.startsWith("u_list_in.")) {
-                        global.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
-                    } else if (k.startsWith("u_data_in.")) {
-                        local.put(Integer.parseInt(k.substring(10)), pass.create(t.floats(), new Shape(t.shape())));
-                    }
-                });
+                Map<Integer, NDArray> global = vectors(golden, pass, "u_list_in.");
+                Map<Integer, NDArray> local = vectors(golden, pass, "u_data_in.");
                 BoundResult r = LocalLipschitzBound.compute(network, x, pass.full(new Shape(x.getShape().get(0)), eps),
                         new SpectralVectors(global, sniter), new SpectralVectors(local, sniter), optIter, null,
                         LocalLipschitzBound.Columns.of(y));
@@ -180,20 +154,34 @@ class GoldenParityTest {
                 assertEquals(golden.get(prefix + "loss").floats()[0], loss.loss().getFloat(),
                         1e-4 * Math.abs(golden.get(prefix + "loss").floats()[0]), name + " " + prefix + "loss");
                 collector.backward(loss.loss());
-                for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
-                    float[] expected = golden.get(prefix + "grad." + p.getKey()).floats();
-                    try (NDArray g = p.getValue().getGradient()) {
-                        float[] actual = g.toFloatArray();
-                        double scale = 0;
-                        double diff = 0;
-                        for (int i = 0; i < actual.length; i++) {
-                            scale = Math.max(scale, Math.abs(expected[i]));
-                            diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-                        }
-                        assertTrue(diff <= 1e-3 * scale, name + " " + prefix + p.getKey() + ": off by " + diff);
-                    }
-                }
+                assertGradientsMatch(golden, prefix, network, name);
             }
+        }
+    }
+
+    private static Map<Integer, NDArray> vectors(SafeTensors.Contents golden, NDManager pass, String prefix) {
+        Map<Integer, NDArray> out = new HashMap<>();
+        golden.tensors().forEach((k, t) -> {
+            if (k.startsWith(prefix)) {
+                out.put(Integer.parseInt(k.substring(prefix.length())), pass.create(t.floats(), new Shape(t.shape())));
+            }
+        });
+        return out;
+    }
+
+    /** Every parameter's gradient against the golden file's, at the golden tolerance (1e-3). */
+    private static void assertGradientsMatch(SafeTensors.Contents golden, String prefix, BoundNetwork network,
+            String name) {
+        Map<String, Tensor> actual = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
+            try (NDArray g = p.getValue().getGradient()) {
+                actual.put(prefix + "grad." + p.getKey(), Tensor.ofFloats(g.getShape().getShape(), g.toFloatArray()));
+            }
+        }
+        List<ReferenceReplay.Comparison> comparisons = ReferenceReplay.compare(golden, actual);
+        assertEquals(actual.size(), comparisons.size());
+        for (ReferenceReplay.Comparison c : comparisons) {
+            assertTrue(c.ok(), name + ": " + c);
         }
     }
 }
