@@ -39,19 +39,12 @@ final class EvaluateCommand implements Command {
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot"),
                 Set.of("json", "no-pgd", "radius-curve"));
+        // Arguments first, so that a usage error does not wait for a model to load.
+        List<Double> eps = args.get("eps", null) == null ? null : parseEps(args.get("eps", null));
         LocalLipModel loaded = ModelFiles.load(args.get("model", null));
-        List<Double> eps = new ArrayList<>();
         try (LocalLipModel model = loaded) {
-            for (String e : args.get("eps", CertifiedEvaluation.key(model.defaultEps())).split(",")) {
-                try {
-                    double v = Double.parseDouble(e.trim());
-                    if (!(v >= 0) || Double.isInfinite(v)) {
-                        throw new NumberFormatException();
-                    }
-                    eps.add(v);
-                } catch (NumberFormatException ex) {
-                    throw new UsageException("--eps takes non-negative numbers, found '" + e + "'");
-                }
+            if (eps == null) {
+                eps = List.of(model.defaultEps());
             }
             CertifyOptions options = model.certifyOptions()
                     .withIterations(args.getInt("sniter", model.certifyOptions().sniter(), 1),
@@ -75,6 +68,22 @@ final class EvaluateCommand implements Command {
             }
         }
         return 0;
+    }
+
+    private static List<Double> parseEps(String text) throws UsageException {
+        List<Double> eps = new ArrayList<>();
+        for (String e : text.split(",")) {
+            try {
+                double v = Double.parseDouble(e.trim());
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new NumberFormatException();
+                }
+                eps.add(v);
+            } catch (NumberFormatException ex) {
+                throw new UsageException("--eps takes non-negative numbers, found '" + e + "'");
+            }
+        }
+        return eps;
     }
 
     @Override

@@ -1,0 +1,96 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input to the CLI gives a non-zero exit code and a one-line error naming the problem, no stack trace. */
+class CliBadInputTest {
+
+    @TempDir
+    Path dir;
+
+    private String fails(String expected, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = err.toString(StandardCharsets.UTF_8).trim();
+        assertNotEquals(0, status, text);
+        assertFalse(text.contains("\tat ") || text.contains("Exception in thread"), text);
+        String first = text.lines().findFirst().orElse("");
+        assertTrue(first.contains(expected), "expected '" + expected + "' in: " + first);
+        return first;
+    }
+
+    private Path config(String property) throws Exception {
+        Path file = dir.resolve("c" + property.hashCode() + ".xml");
+        Files.writeString(file, "<config><component name=\"trainer\" type=\"org.locallip.LocalLipTrainer\">"
+                + "<property name=\"network\" value=\"small_relux\"/>" + property + "</component></config>");
+        return file;
+    }
+
+    @Test
+    void trainRejectsBadConfigsAndData() throws Exception {
+        fails("does not exist", "train", "--config", dir.resolve("nope.xml").toString(), "--output", "m.tribuo");
+        fails("sniter", "train", "--config", config("<property name=\"sniter\" value=\"0\"/>").toString(),
+                "--output", dir.resolve("m.tribuo").toString());
+        fails("epochs", "train", "--config", config("<property name=\"epochs\" value=\"3\"/>").toString(),
+                "--output", dir.resolve("m.tribuo").toString());
+        fails("eps", "train", "--config", config("<property name=\"epsTrain\" value=\"-1\"/>").toString(),
+                "--output", dir.resolve("m.tribuo").toString());
+        fails("snitre", "train", "--config", config("<property name=\"snitre\" value=\"5\"/>").toString(),
+                "--output", dir.resolve("m.tribuo").toString());
+        Path resnet = dir.resolve("resnet.xml");
+        Files.writeString(resnet, "<config><component name=\"trainer\" type=\"org.locallip.LocalLipTrainer\">"
+                + "<property name=\"network\" value=\"resnet\"/></component></config>");
+        fails("unknown network preset", "train", "--config", resnet.toString(), "--output",
+                dir.resolve("m.tribuo").toString());
+        fails("does not exist", "train", "--config", config("").toString(), "--data",
+                dir.resolve("missing").toString(), "--output", dir.resolve("m.tribuo").toString());
+        assertFalse(Files.exists(dir.resolve("m.tribuo")));
+    }
+
+    @Test
+    void corruptFilesAreRefused() throws Exception {
+        Path model = dir.resolve("bad.tribuo");
+        Files.write(model, new byte[] {8, 1, 18, 3, 'a', 'b'});
+        fails("cannot read model", "evaluate", "--model", model.toString(), "--eps", "0.3");
+        fails("does not exist", "evaluate", "--model", dir.resolve("none.tribuo").toString());
+        Path onnx = dir.resolve("bad.onnx");
+        Files.write(onnx, new byte[] {1, 2, 3, 4});
+        fails("certify", "certify", "--onnx", onnx.toString(), "--eps", "0.3");
+        fails("--eps", "evaluate", "--model", model.toString(), "--eps", "-0.3,x");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"certify"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--onnx is required"));
+    }
+}
