@@ -40,6 +40,9 @@ import java.nio.file.StandardCopyOption;
  *   Fashion-MNIST): those splits.</li>
  *   <li>A directory with {@code images-idx3-ubyte[.gz]} and {@code labels-idx1-ubyte[.gz]}: the
  *   first 80% train, the rest test.</li>
+ *   <li>A CIFAR-10 binary directory ({@code data_batch_1.bin} .. {@code data_batch_5.bin},
+ *   {@code test_batch.bin}): those splits, pixels named {@code "c:h:w"} (configure the trainer's
+ *   image layout with {@code naming CHW}).</li>
  * </ul>
  *
  * @param train the training split.
@@ -66,12 +69,17 @@ record DataSets(Dataset<Label> train, Dataset<Label> test) {
             Dataset<Label> test = read(required(dir, "t10k-images-idx3-ubyte"), required(dir, "t10k-labels-idx1-ubyte"));
             return new DataSets(train, test);
         }
+        if (Files.isRegularFile(dir.resolve("test_batch.bin"))) {
+            return new DataSets(new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, true)),
+                    new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, false)));
+        }
         Path images = find(dir, "images-idx3-ubyte");
         if (images != null) {
             return split(images, required(dir, "labels-idx1-ubyte"), 0.8);
         }
         throw new FileNotFoundException("no IDX files in " + dir + ": expected train-images-idx3-ubyte[.gz] and"
-                + " t10k-images-idx3-ubyte[.gz] (with their labels), or images-idx3-ubyte[.gz] and labels-idx1-ubyte[.gz]");
+                + " t10k-images-idx3-ubyte[.gz] (with their labels), images-idx3-ubyte[.gz] and labels-idx1-ubyte[.gz],"
+                + " or CIFAR-10's data_batch_N.bin and test_batch.bin");
     }
 
     private static DataSets split(Path images, Path labels, double trainFraction) throws IOException {
