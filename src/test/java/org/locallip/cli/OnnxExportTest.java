@@ -243,4 +243,44 @@ class OnnxExportTest {
         model.imageLayout().toDense(examples, x, 0);
         return x;
     }
+
+    @Test
+    void sixteenConcurrentCallersGetTheSequentialResults() throws Exception {
+        StartingVectors starts = StartingVectors.seeded(model.networkSpec(), 4);
+        CertifyOptions options = CertifyOptions.paper().withIterations(20, 20).withStarts(starts).withBatchSize(10);
+        List<List<Example<Label>>> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            requests.add(test.subList(i * 10, i * 10 + 10));
+        }
+        List<List<CertifiedPrediction>> sequential = new ArrayList<>();
+        for (List<Example<Label>> r : requests) {
+            sequential.add(model.certify(r, 0.1, options));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int caller = t;
+                futures.add(pool.submit(() -> {
+                    int differing = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int i = (caller + k) % requests.size();
+                        List<CertifiedPrediction> got = model.certify(requests.get(i), 0.1, options);
+                        for (int j = 0; j < got.size(); j++) {
+                            if (got.get(j).margin() != sequential.get(i).get(j).margin()
+                                    || got.get(j).certified() != sequential.get(i).get(j).certified()) {
+                                differing++;
+                            }
+                        }
+                    }
+                    return differing;
+                }));
+            }
+            for (Future<Integer> f : futures) {
+                assertEquals(0, f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

@@ -49,9 +49,12 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision", "model", "examples"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds"), Set.of("json"));
         if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
             return certify(args, out);
+        }
+        if (args.positional().size() == 1 && args.positional().get(0).equals("load")) {
+            return load(args, out);
         }
         if (args.positional().size() != 1 || !args.positional().get(0).equals("train")) {
             throw new UsageException("the benchmarks are 'train' and 'certify'");
@@ -139,6 +142,107 @@ final class BenchCommand implements Command {
         return 0;
     }
 
+    /**
+     * Many callers certifying at once for a while: requests/s, p50/p99 latency, resident memory
+     * after warm-up and at the end, and whether every result equals the sequential one. With
+     * {@code --onnx} the ONNX Runtime certifier serves, otherwise {@code LocalLipModel.certify}.
+     */
+    private int load(Args args, PrintStream out) throws Exception {
+        int callers = args.getInt("callers", 16, 1);
+        int seconds = args.getInt("seconds", 20, 1);
+        int batch = args.getInt("batch", 8, 1);
+        double eps = Double.parseDouble(args.get("eps", "0.3"));
+        String onnx = args.get("onnx", null);
+        try (org.locallip.LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+            DataSets sets = DataSets.load(null);
+            java.util.List<java.util.List<org.tribuo.Example<org.tribuo.classification.Label>>> requests = new ArrayList<>();
+            for (int from = 0; from + batch <= Math.min(sets.test().size(), 64 * batch); from += batch) {
+                java.util.List<org.tribuo.Example<org.tribuo.classification.Label>> r = new ArrayList<>();
+                for (int i = from; i < from + batch; i++) {
+                    r.add(sets.test().getExample(i));
+                }
+                requests.add(r);
+            }
+            org.locallip.eval.CertifyOptions options = model.certifyOptions().withBatchSize(batch)
+                    .withStarts(org.locallip.eval.StartingVectors.seeded(model.networkSpec(), 1));
+            org.locallip.onnx.OnnxCertifier certifier = onnx == null ? null
+                    : new org.locallip.onnx.OnnxCertifier(java.nio.file.Path.of(onnx), org.locallip.onnx.OnnxCertifier.Device.CPU);
+            try {
+                java.util.function.Function<Integer, java.util.List<org.locallip.CertifiedPrediction>> serve = i -> {
+                    try {
+                        return certifier == null ? model.certify(requests.get(i), eps, options)
+                                : certifier.certify(requests.get(i), eps);
+                    } catch (ai.onnxruntime.OrtException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                java.util.List<java.util.List<org.locallip.CertifiedPrediction>> expected = new ArrayList<>();
+                for (int i = 0; i < requests.size(); i++) {
+                    expected.add(serve.apply(i));
+                }
+                long rssWarm = rss();
+                java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                java.util.concurrent.atomic.AtomicInteger mismatches = new java.util.concurrent.atomic.AtomicInteger();
+                long end = System.nanoTime() + seconds * 1_000_000_000L;
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+                for (int c = 0; c < callers; c++) {
+                    int caller = c;
+                    pool.submit(() -> {
+                        int i = caller % requests.size();
+                        while (System.nanoTime() < end) {
+                            long t = System.nanoTime();
+                            java.util.List<org.locallip.CertifiedPrediction> got = serve.apply(i);
+                            latencies.add(System.nanoTime() - t);
+                            for (int k = 0; k < got.size(); k++) {
+                                if (got.get(k).margin() != expected.get(i).get(k).margin()
+                                        || got.get(k).certified() != expected.get(i).get(k).certified()) {
+                                    mismatches.incrementAndGet();
+                                }
+                            }
+                            i = (i + callers) % requests.size();
+                        }
+                        return null;
+                    });
+                }
+                pool.shutdown();
+                pool.awaitTermination(seconds + 600L, java.util.concurrent.TimeUnit.SECONDS);
+                long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("server", certifier == null ? "djl" : "onnxruntime");
+                report.put("callers", callers);
+                report.put("batch", batch);
+                report.put("requests", lat.length);
+                report.put("requests_per_s", lat.length / (double) seconds);
+                report.put("p50_ms", lat.length == 0 ? Double.NaN : lat[lat.length / 2] / 1e6);
+                report.put("p99_ms", lat.length == 0 ? Double.NaN : lat[Math.min(lat.length - 1, (int) (lat.length * 0.99))] / 1e6);
+                report.put("rss_after_warmup_mb", rssWarm / 1e6);
+                report.put("rss_at_end_mb", rss() / 1e6);
+                report.put("results_differing_from_sequential", mismatches.get());
+                out.println(args.flag("json") ? new GsonBuilder().create().toJson(report)
+                        : new GsonBuilder().setPrettyPrinting().create().toJson(report));
+            } finally {
+                if (certifier != null) {
+                    certifier.close();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Resident set size in bytes, from /proc (0 where there is none). */
+    private static long rss() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** DJL and ONNX Runtime certification of the same model, batch, iterations and starting vectors. */
     private int certify(Args args, PrintStream out) throws Exception {
         int batch = args.getInt("batch", 256, 1);
@@ -211,6 +315,7 @@ final class BenchCommand implements Command {
     @Override
     public String usage() {
         return "certify --model M.tribuo [--batch B] [--sniter K] [--opt-iter M] [--examples N] [--eps E] [--json]"
+                + " | load --model M.tribuo [--onnx C.onnx] [--callers N] [--seconds S] [--batch B] [--json]"
                 + " | train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
                 + " [--threads T] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
     }
