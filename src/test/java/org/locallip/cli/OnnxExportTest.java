@@ -283,4 +283,44 @@ class OnnxExportTest {
             pool.shutdown();
         }
     }
+
+    /**
+     * Certificates that hold: attack every certified test point within its certified radius with
+     * L2 PGD (3 random starts, 200 steps, twice the evaluation's); none may be flipped. A small
+     * version of issue 6's property test (the boundary search along the worst-case direction is
+     * still to come).
+     */
+    @Test
+    void noCertifiedPointIsFlippedWithinItsCertifiedRadius() {
+        List<Example<Label>> points = test.subList(0, 120);
+        List<CertifiedPrediction> certs = model.certify(points, 0.05, CertifyOptions.paper().withIterations(100, 100)
+                .withRadius(true).withBatchSize(points.size()));
+        List<Integer> certified = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            if (certs.get(i).certified() && certs.get(i).radius() > 0) {
+                certified.add(i);
+            }
+        }
+        assertTrue(certified.size() > 20, "only " + certified.size() + " certified points to attack");
+        int size = model.imageLayout().size();
+        float[] x = new float[certified.size() * size];
+        long[] y = new long[certified.size()];
+        double[] radii = new double[certified.size()];
+        List<Example<Label>> chosen = new ArrayList<>();
+        for (int k = 0; k < certified.size(); k++) {
+            CertifiedPrediction c = certs.get(certified.get(k));
+            chosen.add(points.get(certified.get(k)));
+            y[k] = model.getOutputIDInfo().getID(c.label()); // the certified prediction
+            radii[k] = c.radius() * (1 - 1e-3); // strictly inside the certified radius
+        }
+        model.imageLayout().toDense(chosen, x, 0);
+        org.locallip.eval.PgdAttack attack = new org.locallip.eval.PgdAttack(1.0, 200, 0.25, 3);
+        boolean[] held = model.withNetwork(net -> attack.robust(net, x, y, radii, 99));
+        int flipped = 0;
+        for (boolean h : held) {
+            flipped += h ? 0 : 1;
+        }
+        System.out.printf("attacked %d certified points within their radii: %d flipped%n", certified.size(), flipped);
+        assertEquals(0, flipped, "certified points flipped inside their certified radius");
+    }
 }

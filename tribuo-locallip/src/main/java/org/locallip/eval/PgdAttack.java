@@ -65,12 +65,29 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
      * @return per example: true if no start was misclassified after the attack.
      */
     public boolean[] robust(BoundNetwork network, float[] x, long[] y, long seed) {
+        double[] radii = new double[y.length];
+        java.util.Arrays.fill(radii, eps);
+        return robust(network, x, y, radii, seed);
+    }
+
+    /**
+     * The same attack with a radius of its own for each example (say, its certified radius), the
+     * step scaled with it ({@code stepSize * radius / eps}).
+     *
+     * @param network the network.
+     * @param x row-major images in [0, 1].
+     * @param y the labels.
+     * @param radii the L2 radius of each example.
+     * @param seed the seed of the random starts.
+     * @return per example: true if no start was misclassified after the attack.
+     */
+    public boolean[] robust(BoundNetwork network, float[] x, long[] y, double[] radii, long seed) {
         int n = y.length;
         boolean[] ok = new boolean[n];
         java.util.Arrays.fill(ok, true);
         SplittableRandom rng = new SplittableRandom(seed);
         for (int restart = 0; restart < restarts; restart++) {
-            float[] adv = attack(network, x, y, rng);
+            float[] adv = attack(network, x, y, radii, rng);
             try (NDManager pass = network.newPass()) {
                 long[] in = network.spec().inputShape();
                 long[] pred = network.forward(pass.create(adv, new Shape(n, in[0], in[1], in[2]))).argMax(1).toLongArray();
@@ -92,6 +109,12 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
      * @return the adversarial images.
      */
     public float[] attack(BoundNetwork network, float[] x, long[] y, SplittableRandom rng) {
+        double[] radii = new double[y.length];
+        java.util.Arrays.fill(radii, eps);
+        return attack(network, x, y, radii, rng);
+    }
+
+    private float[] attack(BoundNetwork network, float[] x, long[] y, double[] radii, SplittableRandom rng) {
         int n = y.length;
         long[] in = network.spec().inputShape();
         Shape shape = new Shape(n, in[0], in[1], in[2]);
@@ -102,16 +125,24 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
         if (eps == 0) {
             return x.clone();
         }
+        float[] r = new float[n];
+        float[] stepLengths = new float[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = (float) radii[i];
+            stepLengths[i] = (float) (stepSize * radii[i] / eps);
+        }
         try (NDManager pass = network.newPass()) {
             NDArray x0 = pass.create(x, shape);
             NDArray labels = pass.create(y, new Shape(n));
-            NDArray delta = project(pass.create(start, shape).sub(x0));
+            NDArray radius = pass.create(r, new Shape(n, 1, 1, 1));
+            NDArray step = pass.create(stepLengths, new Shape(n, 1, 1, 1));
+            NDArray delta = project(pass.create(start, shape).sub(x0), radius);
             for (int s = 0; s < steps; s++) {
                 // Everything of a step lands in its own manager; only the next delta survives it.
-                try (NDManager step = pass.newSubManager()) {
-                    x0.tempAttach(step);
-                    labels.tempAttach(step);
-                    delta.tempAttach(step);
+                try (NDManager scope = pass.newSubManager()) {
+                    x0.tempAttach(scope);
+                    labels.tempAttach(scope);
+                    delta.tempAttach(scope);
                     NDArray d = delta.duplicate();
                     d.setRequiresGradient(true);
                     try (GradientCollector collector = pass.getEngine().newGradientCollector()) {
@@ -122,10 +153,10 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
                     }
                     NDArray next;
                     try (NDArray g = d.getGradient()) {
-                        NDArray unit = g.div(perExampleNorm(g).add(step.create(1e-12f)));
-                        next = delta.add(unit.mul(step.create((float) stepSize)));
+                        NDArray unit = g.div(perExampleNorm(g).add(scope.create(1e-12f)));
+                        next = delta.add(unit.mul(step));
                     }
-                    next = project(x0.add(next).clip(0f, 1f).sub(x0));
+                    next = project(x0.add(next).clip(0f, 1f).sub(x0), radius);
                     next.attach(pass);
                     delta.close();
                     delta = next;
@@ -135,11 +166,11 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
         }
     }
 
-    /** Scales each example's perturbation back onto the eps-ball (advertorch's clamp_by_pnorm). */
-    private NDArray project(NDArray delta) {
+    /** Scales each example's perturbation back onto its ball (advertorch's clamp_by_pnorm). */
+    private static NDArray project(NDArray delta, NDArray radius) {
         NDArray norm = perExampleNorm(delta);
-        NDArray factor = norm.maximum(delta.getManager().create((float) eps)).pow(-1).mul(delta.getManager().create((float) eps));
-        return delta.mul(factor);
+        // norm first: the result of an operation lands in its first operand's (the step's) manager
+        return delta.mul(norm.maximum(radius).pow(-1).mul(radius));
     }
 
     private static NDArray perExampleNorm(NDArray x) {
