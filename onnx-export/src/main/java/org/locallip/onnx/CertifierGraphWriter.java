@@ -45,7 +45,8 @@ import static org.locallip.onnx.OnnxGraph.attr;
  * {@code margin >= 0}, which is the GloRo argmax rule).
  *
  * <p>Inside: the box/ball propagation with masks (section 2), the per-example masked power
- * iteration (section 3) and the BCP translation (section 5). The iterations are ONNX
+ * iteration (section 3) and the BCP translation for the predicted class (section 5; the only
+ * column the margin reads, as in the DJL certifier). The iterations are ONNX
  * {@code Loop}s, not unrolled: the graph stays the same size for 2000 iterations, and a Loop's
  * condition expresses the reference's early stops exactly (power iteration: every vector of the
  * batch moved less than 1e-3; BCP: nothing left outside the box). The global norms do not depend
@@ -123,8 +124,10 @@ public final class CertifierGraphWriter {
         String radius = product == null ? state.r() : g.op("Mul", List.of(product, eps));
         BoundEmitters.Affine head = (BoundEmitters.Affine) layers.get(last);
         g.opNamed("Identity", List.of(head.forward(g, state.mu())), List.of("logits"));
-        String translation = translation(g, state, radius, model.weights().tensors().get(last + ".weight"), optIter);
-        margin(g, "logits", translation, spec.numClasses());
+        String predicted = g.op("ArgMax", List.of("logits"), attr("axis", 1L), attr("keepdims", 0L));
+        String column = translation(g, state, radius, model.weights().tensors().get(last + ".weight"), optIter,
+                predicted);
+        margin(g, "logits", column, predicted, spec.numClasses());
 
         g.output("logits", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.numClasses()}, "batch");
         g.output("margin", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
@@ -214,38 +217,35 @@ public final class CertifierGraphWriter {
         return g.op("ReduceSum", List.of(g.op("Mul", List.of(vFinal, wu)), axes(g, vRank)), attr("keepdims", 0L));
     }
 
-    /** Section 5: the BCP translation {@code T [N, c, c]}, its rounds a Loop carrying (d, T). */
-    private static String translation(OnnxGraph g, BoundEmitters.State s, String radius, Tensor w, int optIter) {
+    /**
+     * Section 5: the BCP translation for the predicted class's column {@code T[N, i, y]}, its
+     * rounds a Loop carrying (d, T); as the DJL certifier computes it (the other pairs are never
+     * read, and leaving them out does not change these, see WorstCaseLogits).
+     */
+    private static String translation(OnnxGraph g, BoundEmitters.State s, String radius, Tensor w, int optIter,
+            String y) {
         int c = (int) w.shape()[0];
         int h = (int) w.shape()[1];
-        float[] wv = w.floats();
-        float[] wiwj = new float[c * c * h];
-        float[] unit = new float[c * c * h];
-        float[] eye = new float[c * c];
-        float[] z = new float[c * c];
+        String head = g.floats("w_head", new long[] {c, h}, w.floats());
+        String wy = g.op("Gather", List.of(head, y), attr("axis", 0L));
+        String wiwjT = g.op("Sub", List.of(g.op("Reshape", List.of(head, g.longs("head4", 1, c, 1, h))),
+                g.op("Reshape", List.of(wy, g.longs("wy4", -1, 1, 1, h)))));
+        String lastAxis = g.longs("norm_axis", 3);
+        String norms = g.op("Sqrt", List.of(g.op("ReduceSum", List.of(g.op("Mul", List.of(wiwjT, wiwjT)), lastAxis),
+                attr("keepdims", 1L))));
+        String unit = g.op("Div", List.of(wiwjT, g.op("Max", List.of(norms, g.scalar("normalize_eps", EPS)))));
+        long[] range = new long[c];
         for (int i = 0; i < c; i++) {
-            for (int j = 0; j < c; j++) {
-                double norm = 0;
-                for (int k = 0; k < h; k++) {
-                    float d = wv[i * h + k] - wv[j * h + k];
-                    wiwj[(i * c + j) * h + k] = d;
-                    norm += (double) d * d;
-                }
-                float denom = (float) Math.max(Math.sqrt(norm), EPS);
-                for (int k = 0; k < h; k++) {
-                    unit[(i * c + j) * h + k] = wiwj[(i * c + j) * h + k] / denom;
-                }
-                eye[i * c + j] = i == j ? 1f : 0f;
-                z[i * c + j] = i == j ? 0f : 1f;
-            }
+            range[i] = i;
         }
-        String wiwjT = g.floats("wiwj", new long[] {1, c, c, h}, wiwj);
-        String eyeT = g.floats("eye", new long[] {1, c, c, 1}, eye);
-        String zT = g.floats("offdiag", new long[] {1, c, c, 1}, z);
+        String isY = g.op("Equal", List.of(g.op("Reshape", List.of(g.longs("bcp_classes", range), g.longs("bcp_row", 1, c))),
+                g.op("Reshape", List.of(y, g.longs("y_col", -1, 1)))));
+        String eyeT = g.op("Reshape", List.of(g.op("Cast", List.of(isY), attr("to", 1L)), g.longs("eye4", -1, c, 1, 1)));
+        String zT = g.op("Sub", List.of(g.scalar("bcp_one", 1f), eyeT));
         String e = g.scalar("bcp_eps", EPS);
         String zero = g.scalar("bcp_zero", 0f);
         String r4 = BoundEmitters.radiusLike(g, radius, 4);
-        String d0 = g.op("Mul", List.of(r4, g.floats("wiwj_unit", new long[] {1, c, c, h}, unit)));
+        String d0 = g.op("Mul", List.of(r4, unit));
         String n = g.op("Add", List.of(g.op("Mul", List.of(zT, g.op("Add", List.of(r4, e)))), e));
         String n2 = g.op("Mul", List.of(n, n));
         String shape4 = g.longs("bcp_shape", -1, 1, 1, h);
@@ -293,25 +293,23 @@ public final class CertifierGraphWriter {
         String[] loop = g.ops("Loop", List.of(g.longScalar("rounds", optIter), g.boolScalar("true", true), d0, t0), 2,
                 attr("body", body.build()));
         String inner = loop[1];
-        return g.op("Where", List.of(g.op("IsNaN", List.of(inner)), zero, inner));
+        return g.op("Reshape", List.of(g.op("Where", List.of(g.op("IsNaN", List.of(inner)), zero, inner)),
+                g.longs("column", -1, c)));
     }
 
     /** margin = mu_y - max_(i != y) (mu_i + T[i, y]) for y = argmax(logits); certified = margin >= 0. */
-    private static void margin(OnnxGraph g, String logits, String translation, int c) {
-        String y = g.op("ArgMax", List.of(logits), attr("axis", 1L), attr("keepdims", 1L));
-        String idx = g.op("Expand", List.of(g.op("Reshape", List.of(y, g.longs("y3", -1, 1, 1))), g.longs("y_expand", 1, c, 1)));
-        String delta = g.op("Reshape", List.of(g.op("GatherElements", List.of(translation, idx), attr("axis", 2L)),
-                g.longs("delta_shape", -1, c)));
+    private static void margin(OnnxGraph g, String logits, String delta, String y, int c) {
+        String y2 = g.op("Reshape", List.of(y, g.longs("y_keep", -1, 1)));
         long[] range = new long[c];
         for (int i = 0; i < c; i++) {
             range[i] = i;
         }
-        String isLabel = g.op("Equal", List.of(g.op("Reshape", List.of(g.longs("classes", range), g.longs("row", 1, c))), y));
+        String isLabel = g.op("Equal", List.of(g.op("Reshape", List.of(g.longs("classes", range), g.longs("row", 1, c))), y2));
         String keep = g.op("Sub", List.of(g.scalar("one_f", 1f), g.op("Cast", List.of(isLabel), attr("to", 1L))));
         String worst = g.op("Add", List.of(logits, g.op("Mul", List.of(delta, keep))));
         String rivals = g.op("Where", List.of(isLabel, g.scalar("minus_inf", Float.NEGATIVE_INFINITY), worst));
         String bottom = g.op("ReduceMax", List.of(rivals), attr("axes", new long[] {1}), attr("keepdims", 0L));
-        String muY = g.op("Reshape", List.of(g.op("GatherElements", List.of(logits, y), attr("axis", 1L)),
+        String muY = g.op("Reshape", List.of(g.op("GatherElements", List.of(logits, y2), attr("axis", 1L)),
                 g.longs("flat_margin", -1)));
         g.opNamed("Sub", List.of(muY, bottom), List.of("margin"));
         g.opNamed("GreaterOrEqual", List.of("margin", g.scalar("margin_zero", 0f)), List.of("certified"));
