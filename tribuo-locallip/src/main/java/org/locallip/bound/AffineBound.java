@@ -99,6 +99,26 @@ public abstract class AffineBound extends BoundLayer {
     public abstract Operator operator();
 
     /**
+     * An operator whose {@code apply} is {@code W u} without bias and whose transpose is given.
+     *
+     * @param transpose {@code W^T v}.
+     * @return the operator.
+     */
+    protected Operator operatorWith(java.util.function.UnaryOperator<NDArray> transpose) {
+        return new Operator() {
+            @Override
+            public NDArray apply(NDArray u) {
+                return affine(u, weight, null);
+            }
+
+            @Override
+            public NDArray transpose(NDArray v) {
+                return transpose.apply(v);
+            }
+        };
+    }
+
+    /**
      * {@code W u}, without bias.
      *
      * @param u a batch of vectors in the input space.

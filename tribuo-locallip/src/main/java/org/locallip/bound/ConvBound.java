@@ -68,17 +68,7 @@ public final class ConvBound extends AffineBound {
     @Override
     public Operator operator() {
         Transpose transpose = strideInt == 1 ? new FlippedTranspose() : new PolyphaseTranspose();
-        return new Operator() {
-            @Override
-            public NDArray apply(NDArray u) {
-                return affine(u, weight, null);
-            }
-
-            @Override
-            public NDArray transpose(NDArray v) {
-                return transpose.apply(v);
-            }
-        };
+        return operatorWith(transpose::apply);
     }
 
     /** A transposed convolution with its kernels prepared for one pass. */

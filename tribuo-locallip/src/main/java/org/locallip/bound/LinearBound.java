@@ -43,17 +43,7 @@ public final class LinearBound extends AffineBound {
 
     @Override
     public Operator operator() {
-        return new Operator() {
-            @Override
-            public NDArray apply(NDArray u) {
-                return affine(u, weight, null);
-            }
-
-            @Override
-            public NDArray transpose(NDArray v) {
-                return v.matMul(weight);
-            }
-        };
+        return operatorWith(v -> v.matMul(weight));
     }
 
     @Override

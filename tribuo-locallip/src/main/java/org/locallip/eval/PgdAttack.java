@@ -65,9 +65,13 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
      * @return per example: true if no start was misclassified after the attack.
      */
     public boolean[] robust(BoundNetwork network, float[] x, long[] y, long seed) {
-        double[] radii = new double[y.length];
+        return robust(network, x, y, uniformRadii(y.length), seed);
+    }
+
+    private double[] uniformRadii(int n) {
+        double[] radii = new double[n];
         java.util.Arrays.fill(radii, eps);
-        return robust(network, x, y, radii, seed);
+        return radii;
     }
 
     /**
@@ -109,9 +113,7 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
      * @return the adversarial images.
      */
     public float[] attack(BoundNetwork network, float[] x, long[] y, SplittableRandom rng) {
-        double[] radii = new double[y.length];
-        java.util.Arrays.fill(radii, eps);
-        return attack(network, x, y, radii, rng);
+        return attack(network, x, y, uniformRadii(y.length), rng);
     }
 
     private float[] attack(BoundNetwork network, float[] x, long[] y, double[] radii, SplittableRandom rng) {
