@@ -17,6 +17,7 @@ package org.locallip.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.GsonBuilder;
 
@@ -49,7 +50,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile"), Set.of("json"));
         if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
             return certify(args, out);
         }
@@ -75,6 +76,7 @@ final class BenchCommand implements Command {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         Random rng = new Random(Long.parseLong(args.get("seed", "1")));
+        String profile = args.get("profile", null);
         int inSize = spec.inputSize();
         List<TrainingStep.Batch> batches = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -103,6 +105,10 @@ final class BenchCommand implements Command {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
+                    if (profile != null) {
+                        // PyTorch's own profiler: a Chrome trace of every operator of the timed steps.
+                        JniUtils.startProfile(false, true, false);
+                    }
                 }
                 long start = System.nanoTime();
                 timer.restart();
@@ -110,6 +116,9 @@ final class BenchCommand implements Command {
                 if (i >= warmup) {
                     stepSeconds[i - warmup] = (System.nanoTime() - start) / 1e9;
                 }
+            }
+            if (profile != null) {
+                JniUtils.stopProfile(profile);
             }
         }
         double total = Arrays.stream(stepSeconds).sum();

@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -164,10 +165,11 @@ public abstract class AffineBound extends BoundLayer {
     public BoundState propagate(BoundState in, SpectralVectors vectors) {
         // 1. interval box and 2. the centre's image, in one call: the box centre and the clean
         // activations go through the same W and bias (the reference runs two convolutions).
-        long b = in.m().getShape().get(0);
         NDArray both = affine(in.m().concat(in.mu(), 0), weight, bias);
-        NDArray m1 = both.get("0:" + b);
-        NDArray mu = both.get(b + ":");
+        // One split, not two slices: its backward is one concatenation.
+        NDList halves = both.split(2, 0);
+        NDArray m1 = halves.get(0);
+        NDArray mu = halves.get(1);
         NDArray rho1 = affine(in.rho(), weight.abs(), null);
         // 2. ball box: r * ||W_j|| around the centre's image
         NDArray half = in.radiusLike(mu.getShape().dimension()).mul(rowNorms());

@@ -99,9 +99,21 @@ public record BoundState(NDArray mu, NDArray r, NDArray m, NDArray rho) {
      * @return the new state.
      */
     public static BoundState intersect(NDArray mu, NDArray r, NDArray lo1, NDArray hi1, NDArray lo2, NDArray hi2) {
-        NDArray hi = hi1.minimum(hi2);
-        NDArray lo = lo1.maximum(lo2);
-        NDArray two = Scalars.of(hi, 2f);
-        return new BoundState(mu, r, hi.add(lo).div(two), hi.sub(lo).div(two));
+        return fromEnds(mu, r, lo1.maximum(lo2), hi1.minimum(hi2));
+    }
+
+    /**
+     * The state whose box has the given ends: {@code m = (hi + lo) / 2}, {@code rho = (hi - lo) / 2}.
+     *
+     * @param mu the new centre.
+     * @param r the new ball radius.
+     * @param lo the lower ends.
+     * @param hi the upper ends.
+     * @return the new state.
+     */
+    public static BoundState fromEnds(NDArray mu, NDArray r, NDArray lo, NDArray hi) {
+        // Halving by a multiply: bit-identical to the reference's division, with a cheaper backward.
+        NDArray half = Scalars.of(hi, 0.5f);
+        return new BoundState(mu, r, hi.add(lo).mul(half), hi.sub(lo).mul(half));
     }
 }

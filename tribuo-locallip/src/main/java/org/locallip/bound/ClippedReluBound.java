@@ -24,7 +24,7 @@ import java.util.Map;
  * paper's ReLU_x). A neuron of the affine layer before it is constant where its box lies above
  * the threshold ({@code lo > theta}, saturated) or below zero ({@code hi <= 0}, dead).
  */
-public final class ClippedReluBound extends ActivationBound {
+public final class ClippedReluBound extends ElementwiseActivationBound {
 
     private final NDArray threshold;
 

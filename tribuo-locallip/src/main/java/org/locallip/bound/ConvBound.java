@@ -81,7 +81,7 @@ public final class ConvBound extends AffineBound {
      * {@code kernel - 1 - padding}.
      */
     private final class FlippedTranspose implements Transpose {
-        private final NDArray flipped = weight.transpose(1, 0, 2, 3).flip(2, 3);
+        private final NDArray flipped = contiguous(weight.transpose(1, 0, 2, 3).flip(2, 3));
         private final Shape pad = new Shape(transposePadding, transposePadding);
 
         @Override
@@ -122,7 +122,7 @@ public final class ConvBound extends AffineBound {
                         continue;
                     }
                     NDArray sub = weight.get(new NDIndex(":, :, {}::{}, {}::{}", (ry + p) % s, s, (rx + p) % s, s));
-                    kernels[ry][rx] = sub.transpose(1, 0, 2, 3).flip(2, 3);
+                    kernels[ry][rx] = contiguous(sub.transpose(1, 0, 2, 3).flip(2, 3));
                 }
             }
         }
@@ -167,6 +167,15 @@ public final class ConvBound extends AffineBound {
             long x0 = offsets[rx] + extraX;
             return conv.get(new NDIndex(":, :, {}:{}, {}:{}", y0, y0 + hp, x0, x0 + wp));
         }
+    }
+
+    /**
+     * A contiguous copy of a permuted kernel, made once per operator: otherwise every convolution
+     * in the power-iteration loop copies it again.
+     */
+    private static NDArray contiguous(NDArray kernel) {
+        // reshape cannot view a permuted tensor, so it copies it into the standard layout.
+        return kernel.reshape(kernel.getShape().size()).reshape(kernel.getShape());
     }
 
     @Override

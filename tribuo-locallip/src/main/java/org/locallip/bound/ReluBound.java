@@ -21,7 +21,7 @@ import ai.djl.nn.Activation;
 import java.util.Map;
 
 /** The standard ReLU: a neuron before it is constant only where its box lies below zero. */
-public final class ReluBound extends ActivationBound {
+public final class ReluBound extends ElementwiseActivationBound {
 
     /**
      * Creates the activation.
