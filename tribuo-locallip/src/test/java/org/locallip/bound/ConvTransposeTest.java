@@ -33,18 +33,23 @@ class ConvTransposeTest {
 
     @ParameterizedTest
     @CsvSource({
-        "3, 8, 28, 3, 1, 1",   // stride 1
-        "8, 16, 28, 4, 2, 1",  // stride 2, even input
-        "16, 16, 7, 4, 2, 1",  // 7 -> 3: needs output padding 1
-        "4, 6, 15, 4, 2, 0",   // no padding
-        "2, 3, 10, 5, 3, 2"    // stride 3
+        "3, 8, 28, 3, 1, 1, true",    // stride 1
+        "8, 16, 28, 4, 2, 1, true",   // stride 2, even input (MNIST presets)
+        "16, 16, 7, 4, 2, 1, true",   // 7 -> 3: needs output padding 1
+        "4, 6, 15, 4, 2, 0, true",    // no padding
+        "4, 6, 64, 4, 2, 0, true",    // TinyImageNet's 64 -> 31
+        "2, 3, 12, 6, 3, 1, true",    // stride 3, kernel a multiple of it
+        "2, 3, 10, 5, 3, 2, false",   // stride 3, phases with 2 and 1 taps
+        "3, 4, 9, 3, 2, 1, false"     // stride 2, kernel 3: phases with 2 and 1 taps
     })
-    void transposeIsTheAdjointOfTheConvolution(int in, int out, int size, int k, int stride, int pad) {
+    void transposeIsTheAdjointOfTheConvolution(int in, int out, int size, int k, int stride, int pad,
+            boolean oneConvolution) {
         try (NDManager m = NDManager.newBaseManager()) {
             long outSize = (size + 2L * pad - k) / stride + 1;
             NDArray w = m.randomNormal(new Shape(out, in, k, k));
             ConvBound conv = new ConvBound(0, new long[] {in, size, size}, new long[] {out, outSize, outSize},
                     w, m.zeros(new Shape(out)), stride, pad);
+            assertEquals(oneConvolution, conv.singleConvolutionTranspose());
             NDArray u = m.randomNormal(new Shape(2, in, size, size));
             NDArray v = m.randomNormal(new Shape(2, out, outSize, outSize));
             NDArray wu = conv.apply(u);
