@@ -168,6 +168,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
     @Config(description = "Where the per-example vectors live: MEMORY (off-heap) or MAPPED (a file).")
     private VectorStore.Location vectorLocation = VectorStore.Location.MEMORY;
 
+    @Config(description = "Shards of each training batch that run at once, each on its own thread with one "
+            + "PyTorch thread (0: one per PyTorch thread on the CPU, 1 on a GPU; 1: the whole batch in one pass). "
+            + "Gradients equal the whole batch's up to float rounding.")
+    private int batchShards = 0;
+
     private SplittableRandom rng;
     private int trainInvocationCounter;
     private transient NetworkSpec spec;
@@ -212,6 +217,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
         this.checkpointDir = b.checkpointDir;
         this.checkpointEverySteps = b.checkpointEverySteps;
         this.checkpointEveryEpochs = b.checkpointEveryEpochs;
+        this.batchShards = b.batchShards;
         this.vectorPrecision = b.vectorPrecision;
         this.vectorLocation = b.vectorLocation;
         postConfig();
@@ -255,6 +261,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
         require(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit must be >= 0, found " + thresholdInit);
         require(cropPadding >= 0, "cropPadding must be >= 0, found " + cropPadding);
         require(checkpointEverySteps >= 0 && checkpointEveryEpochs >= 0, "checkpoint intervals must be >= 0");
+        require(batchShards >= 0, "batchShards must be >= 0 (0: automatic)");
         require(loss != null && lrSchedule != null && vectorPrecision != null && vectorLocation != null,
                 "loss, lrSchedule, vectorPrecision and vectorLocation must be set");
         parseDevice(device);
@@ -394,10 +401,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
                         endLearningRate, lrSchedule == LrSchedule.EXP),
                 loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
                 vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
-                fingerprint(trainerProvenance, invocation, examples));
+                fingerprint(trainerProvenance, invocation, examples), shardsFor(dev));
         logger.info("training " + spec + " on " + data.size() + " examples, " + dev + ", " + engine.getEngineName()
                 + " " + engine.getVersion());
         Weights trained;
+        int shards = settings.shards();
         try (NDManager manager = NDManager.newBaseManager(dev, engine.getEngineName())) {
             trained = TrainingLoop.train(settings, data, Weights.initialise(spec, localSeed), manager, null);
         }
@@ -405,11 +413,20 @@ public final class LocalLipTrainer implements Trainer<Label> {
         instance.put("djl-version", new StringProvenance("djl-version", Engine.getDjlVersion()));
         instance.put("engine", new StringProvenance("engine", engine.getEngineName() + " " + engine.getVersion()));
         instance.put("device", new StringProvenance("device", dev.toString()));
+        instance.put("batch-shards", new StringProvenance("batch-shards", Integer.toString(shards)));
         ModelProvenance provenance = new ModelProvenance(LocalLipModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, instance);
         ImmutableFeatureMap features = examples.getFeatureIDMap();
         return new LocalLipModel("locallip-" + (layers.isBlank() ? network : "custom"), provenance, features, labels,
                 trained, l, epsTest, loss, CertifyOptions.paper().withIterations(evalSniter, evalOptIter));
+    }
+
+    /** One shard per PyTorch thread on the CPU; a GPU runs a whole batch at once. */
+    private int shardsFor(Device dev) {
+        if (batchShards > 0) {
+            return batchShards;
+        }
+        return dev.isGpu() ? 1 : Math.max(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
     }
 
     private static String fingerprint(TrainerProvenance provenance, int invocation, Dataset<Label> data) {
@@ -485,6 +502,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
         private String checkpointDir = "";
         private int checkpointEverySteps = 0;
         private int checkpointEveryEpochs = 1;
+        private int batchShards = 0;
         private VectorStore.Precision vectorPrecision = VectorStore.Precision.FLOAT32;
         private VectorStore.Location vectorLocation = VectorStore.Location.MEMORY;
 
@@ -542,6 +560,8 @@ public final class LocalLipTrainer implements Trainer<Label> {
         public Builder checkpointEverySteps(int v) { checkpointEverySteps = v; return this; }
         /** @param v checkpoint interval in epochs. @return this builder. */
         public Builder checkpointEveryEpochs(int v) { checkpointEveryEpochs = v; return this; }
+        /** @param v shards per batch (0: automatic, 1: none). @return this builder. */
+        public Builder batchShards(int v) { batchShards = v; return this; }
         /** @param v vector store precision. @return this builder. */
         public Builder vectorPrecision(VectorStore.Precision v) { vectorPrecision = v; return this; }
         /** @param v vector store location. @return this builder. */

@@ -50,7 +50,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile", "shards"), Set.of("json"));
         if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
             return certify(args, out);
         }
@@ -68,6 +68,7 @@ final class BenchCommand implements Command {
         int steps = args.getInt("steps", 20, 1);
         int warmup = args.getInt("warmup", 3, 0);
         int threads = args.getInt("threads", 0, 0);
+        int shards = args.getInt("shards", 1, 1);
         float eps = Float.parseFloat(args.get("eps", "0.3"));
         RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase());
         if (threads > 0) {
@@ -101,7 +102,7 @@ final class BenchCommand implements Command {
                 BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
                 VectorStore store = new VectorStore(batches.size() * batch, TrainingStep.vectorShapes(network),
                         precision, VectorStore.Location.MEMORY, null, 1L);
-                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L)) {
+                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L, shards)) {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
@@ -133,6 +134,7 @@ final class BenchCommand implements Command {
         report.put("opt_iter", optIter);
         report.put("loss", kind.name().toLowerCase());
         report.put("steps", steps);
+        report.put("shards", shards);
         report.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         report.put("examples_per_s", batch * steps / total);
         report.put("median_step_s", median);

@@ -55,17 +55,17 @@ public final class Main {
      * @param args the command and its arguments.
      */
     public static void main(String[] args) {
-        if (System.getenv(RELAUNCHED) == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
-            Integer status = Relauncher.relaunchWithPassiveOpenMp(args);
-            if (status != null) {
-                System.exit(status);
-            }
-        }
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         // One line a log record (time, level, message) unless the user configured logging.
         if (System.getProperty("java.util.logging.config.file") == null
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
+        }
+        if (System.getenv(RELAUNCHED) == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
+            Integer status = Relauncher.relaunchWithPassiveOpenMp(args);
+            if (status != null) {
+                System.exit(status);
+            }
         }
         System.exit(run(args, System.out, System.err));
     }

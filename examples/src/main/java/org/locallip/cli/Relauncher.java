@@ -15,6 +15,8 @@
  */
 package org.locallip.cli;
 
+import org.locallip.train.EngineSelfCheck;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,9 @@ import java.util.logging.Logger;
  * native libraries read only when they load: {@code OMP_WAIT_POLICY=PASSIVE} (OpenMP workers
  * that spin-wait halve the speed of a 2-core machine), and a memory allocator that keeps freed
  * memory instead of returning it to the kernel for every large tensor (tcmalloc, Debian's
- * {@code libtcmalloc-minimal4}, when installed; otherwise glibc malloc with a high mmap threshold).
+ * {@code libtcmalloc-minimal4}, when installed; otherwise glibc malloc with a high mmap threshold),
+ * and {@code ONEDNN_MAX_CPU_ISA=AVX} where {@link EngineSelfCheck} finds oneDNN's faster kernels
+ * computing wrong gradients.
  * Variables the user set are left alone.
  */
 final class Relauncher {
@@ -65,6 +69,20 @@ final class Relauncher {
         Map<String, String> env = pb.environment();
         env.put(Main.RELAUNCHED, "1");
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        if (!env.containsKey(EngineSelfCheck.ISA_VARIABLE)) {
+            // The check loads PyTorch here; the child then starts with kernels that compute right.
+            String fault;
+            try {
+                fault = EngineSelfCheck.fault();
+            } catch (RuntimeException | LinkageError e) {
+                // The child checks again before training and reports it there.
+                fault = "";
+            }
+            if (!fault.isEmpty()) {
+                logger.warning("running with " + EngineSelfCheck.ISA_VARIABLE + "=" + EngineSelfCheck.SAFE_ISA);
+                env.put(EngineSelfCheck.ISA_VARIABLE, EngineSelfCheck.SAFE_ISA);
+            }
+        }
         if (!env.containsKey("LD_PRELOAD") && Files.isReadable(TCMALLOC)) {
             env.put("LD_PRELOAD", TCMALLOC.toString());
         } else {

@@ -60,10 +60,11 @@ public final class TrainingLoop {
      * @param checkpointEverySteps checkpoint every this many steps (0: only at epoch ends).
      * @param checkpointEveryEpochs checkpoint every this many epochs (0: never by epoch).
      * @param fingerprint the configuration's fingerprint: a checkpoint of another config is refused.
+     * @param shards how many shards each batch is split into (see {@link TrainingStep}).
      */
     public record Settings(TrainingSchedule schedule, RobustLoss.Kind loss, int batchSize, int sniter, int optIter,
             Augmentation augmentation, long seed, VectorStore.Precision precision, VectorStore.Location location,
-            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint) {}
+            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint, int shards) {}
 
     /** Called after every step, for tests of crash recovery and for callers that want to stop. */
     @FunctionalInterface
@@ -98,7 +99,7 @@ public final class TrainingLoop {
                 VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
                         settings.location(), storeFile(settings), settings.seed() ^ 0x5DEECE66DL);
                 TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
-                        store, settings.seed() ^ 0xC0FFEEL)) {
+                        store, settings.seed() ^ 0xC0FFEEL, settings.shards())) {
             int startEpoch = 0;
             int startStep = 0;
             if (Checkpoint.exists(settings.checkpointDir())) {

@@ -19,6 +19,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 import org.locallip.bound.AffineBound;
@@ -31,11 +33,13 @@ import org.locallip.bound.RobustLoss;
 import org.locallip.bound.SpectralVectors;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 /**
  * One optimisation step of Local-Lip training (ALGORITHM.md section 6): the bound pass, the
@@ -54,6 +58,10 @@ public final class TrainingStep implements AutoCloseable {
     private final VectorStore store;
     private final List<Integer> hiddenAffine;
     private final Map<Integer, NDArray> globalVectors = new LinkedHashMap<>();
+    private final ShardPool shards;
+
+    /** Below this many examples per shard, splitting a batch costs more than it saves. */
+    static final int MIN_SHARD_EXAMPLES = 4;
 
     /**
      * A batch on the host.
@@ -87,12 +95,39 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed) {
+        this(network, kind, sniter, optIter, store, seed, 1);
+    }
+
+    /**
+     * Creates the step with its batches split into {@code shards} parts that run at once, each
+     * on its own thread with one PyTorch thread (see {@link ShardPool}); the gradients are those
+     * of the whole batch up to float rounding. One shard runs the batch in one pass on the
+     * calling thread, with the engine's own intra-op threads.
+     *
+     * @param network the network, with trainable parameters.
+     * @param kind the robust objective.
+     * @param sniter power iterations per step.
+     * @param optIter BCP rounds.
+     * @param store the per-example vectors, one slot per hidden affine layer in order.
+     * @param seed the seed of the global vectors.
+     * @param shards the number of shards per batch, at least 1.
+     */
+    public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+            long seed, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+        }
         this.network = network;
         this.optimizer = new AdamOptimizer(network.parameters(), network.manager());
         this.kind = kind;
         this.sniter = sniter;
         this.optIter = optIter;
         this.store = store;
+        if (!network.manager().getDevice().isGpu()) {
+            // Wrong convolution gradients would train on a wrong bound without any error.
+            EngineSelfCheck.require();
+        }
+        this.shards = shards > 1 ? new ShardPool(shards) : null;
         List<Integer> hidden = new ArrayList<>();
         List<BoundLayer> layers = network.layers();
         for (int k = 0; k < layers.size() - 1; k++) {
@@ -158,48 +193,40 @@ public final class TrainingStep implements AutoCloseable {
      * @return the losses and counts.
      */
     public Result run(Batch batch, boolean robust, float eps, float kappa, float learningRate, PhaseTimer timer) {
-        long[] inShape = network.spec().inputShape();
         int b = batch.y().length;
-        Result result;
+        int count = shards == null ? 1 : Math.max(1, Math.min(shards.size(), b / MIN_SHARD_EXAMPLES));
+        float loss = 0f;
+        float robustLoss = 0f;
+        int correct = 0;
+        int certified = 0;
         try (NDManager pass = network.newPass()) {
-            NDArray x = pass.create(batch.x(), new Shape(b, inShape[0], inShape[1], inShape[2]));
-            NDArray y = pass.create(batch.y(), new Shape(b));
-            SpectralVectors localVs = null;
-            SpectralVectors globalVs = null;
-            try (GradientCollector collector = pass.getEngine().newGradientCollector()) {
-                NDArray loss;
-                NDArray logits;
-                NDArray robustLoss = null;
-                NDArray certified = null;
-                if (robust) {
-                    Map<Integer, NDArray> local = new LinkedHashMap<>();
-                    for (int s = 0; s < hiddenAffine.size(); s++) {
-                        local.put(hiddenAffine.get(s), store.read(pass, batch.ids(), s));
-                    }
-                    Map<Integer, NDArray> global = new LinkedHashMap<>(globalVectors);
-                    global.values().forEach(g -> g.tempAttach(pass));
-                    mark(timer, "store read");
-                    globalVs = new SpectralVectors(global, sniter);
-                    localVs = new SpectralVectors(local, sniter);
-                    // Only the labels' column of the BCP translation: what the loss reads.
-                    BoundResult r = LocalLipschitzBound.compute(network, x,
-                            pass.full(new Shape(b), eps), globalVs, localVs, optIter, timer,
-                            LocalLipschitzBound.Columns.of(y));
-                    RobustLoss.Loss l = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
-                    loss = l.loss();
-                    robustLoss = l.robustLoss();
-                    logits = r.logits();
-                    certified = RobustLoss.certified(l.worstLogits(), y);
-                } else {
-                    logits = network.forward(x);
-                    loss = RobustLoss.crossEntropy(logits, y);
+            List<Shard> parts = new ArrayList<>();
+            for (int s = 0; s < count; s++) {
+                int from = (int) ((long) b * s / count);
+                int to = (int) ((long) b * (s + 1) / count);
+                parts.add(shard(pass, count == 1 ? pass : pass.newSubManager(), batch, from, to, robust));
+            }
+            mark(timer, "store read");
+            List<Outcome> outcomes;
+            if (count == 1) {
+                outcomes = List.of(runInline(parts.get(0), robust, eps, kappa, timer));
+            } else {
+                List<Callable<Outcome>> tasks = new ArrayList<>();
+                for (int s = 0; s < count; s++) {
+                    Shard part = parts.get(s);
+                    PhaseTimer shardTimer = s == 0 ? timer : null;
+                    tasks.add(() -> runOnWorker(part, (float) part.size() / b, robust, eps, kappa, shardTimer));
                 }
-                mark(timer, "loss");
-                collector.backward(loss);
+                outcomes = shards.runAll(tasks);
                 mark(timer, "backward");
-                int correct = (int) logits.argMax(1).eq(y).sum().getLong();
-                result = new Result(loss.getFloat(), robustLoss == null ? 0f : robustLoss.getFloat(), correct,
-                        certified == null ? 0 : (int) certified.toType(DataType.INT64, false).sum().getLong());
+            }
+            for (int s = 0; s < count; s++) {
+                float weight = (float) parts.get(s).size() / b;
+                Outcome o = outcomes.get(s);
+                loss += weight * o.loss();
+                robustLoss += weight * o.robustLoss();
+                correct += o.correct();
+                certified += o.certified();
             }
             optimizer.step(pass, learningRate);
             for (BoundLayer layer : network.layers()) {
@@ -207,14 +234,113 @@ public final class TrainingStep implements AutoCloseable {
             }
             mark(timer, "adam");
             if (robust) {
-                keepGlobal(globalVs.finished());
-                for (int s = 0; s < hiddenAffine.size(); s++) {
-                    store.write(batch.ids(), s, localVs.finished().get(hiddenAffine.get(s)));
+                // Every shard ran the same global iterations from the same vectors: keep the first's.
+                keepGlobal(outcomes.get(0).globalVs().finished());
+                for (int p = 0; p < count; p++) {
+                    for (int s = 0; s < hiddenAffine.size(); s++) {
+                        store.write(parts.get(p).ids(), s, outcomes.get(p).localVs().finished().get(hiddenAffine.get(s)));
+                    }
                 }
                 mark(timer, "store write");
             }
         }
-        return result;
+        return new Result(loss, robustLoss, correct, certified);
+    }
+
+    /** A part of a batch with its arrays in its own manager. */
+    private record Shard(NDManager manager, NDArray x, NDArray y, int[] ids, Map<Integer, NDArray> local,
+            Map<Integer, NDArray> global) {
+        int size() {
+            return ids.length;
+        }
+    }
+
+    /** What one shard computed; the loss is the shard's own mean. */
+    private record Outcome(float loss, float robustLoss, int correct, int certified, SpectralVectors localVs,
+            SpectralVectors globalVs) {}
+
+    private Shard shard(NDManager pass, NDManager manager, Batch batch, int from, int to, boolean robust) {
+        long[] inShape = network.spec().inputShape();
+        int n = to - from;
+        int pixels = (int) (inShape[0] * inShape[1] * inShape[2]);
+        float[] x = Arrays.copyOfRange(batch.x(), from * pixels, to * pixels);
+        NDArray xs = manager.create(x, new Shape(n, inShape[0], inShape[1], inShape[2]));
+        NDArray ys = manager.create(Arrays.copyOfRange(batch.y(), from, to), new Shape(n));
+        int[] ids = Arrays.copyOfRange(batch.ids(), from, to);
+        Map<Integer, NDArray> local = new LinkedHashMap<>();
+        Map<Integer, NDArray> global = new LinkedHashMap<>();
+        if (robust) {
+            for (int s = 0; s < hiddenAffine.size(); s++) {
+                local.put(hiddenAffine.get(s), store.read(manager, ids, s));
+            }
+            global.putAll(globalVectors);
+            global.values().forEach(g -> g.tempAttach(pass));
+        }
+        return new Shard(manager, xs, ys, ids, local, global);
+    }
+
+    /** The whole batch on the calling thread, gradients through DJL's collector. */
+    private Outcome runInline(Shard part, boolean robust, float eps, float kappa, PhaseTimer timer) {
+        try (GradientCollector collector = part.manager().getEngine().newGradientCollector()) {
+            Forward f = forward(part, robust, eps, kappa, timer);
+            collector.backward(f.loss());
+            mark(timer, "backward");
+            return f.outcome();
+        }
+    }
+
+    /**
+     * A shard on a worker thread. DJL's collector admits one collector per process, so the
+     * worker switches PyTorch's per-thread gradient mode itself; the loss is weighted by the
+     * shard's share of the batch, so the accumulated gradients are those of the batch mean.
+     */
+    private Outcome runOnWorker(Shard part, float weight, boolean robust, float eps, float kappa, PhaseTimer timer) {
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            Forward f = forward(part, robust, eps, kappa, timer);
+            NDArray weighted = f.loss().mul(part.manager().create(weight));
+            JniUtils.backward((PtNDArray) weighted, (PtNDArray) weighted.onesLike(), false, false);
+            mark(timer, "backward");
+            return f.outcome();
+        } finally {
+            JniUtils.setGradMode(before);
+        }
+    }
+
+    /** The loss of a shard (still attached to its graph) and what it reports. */
+    private record Forward(NDArray loss, Outcome outcome) {}
+
+    private Forward forward(Shard part, boolean robust, float eps, float kappa, PhaseTimer timer) {
+        NDArray x = part.x();
+        NDArray y = part.y();
+        NDArray loss;
+        NDArray logits;
+        NDArray robustLoss = null;
+        NDArray certified = null;
+        SpectralVectors localVs = null;
+        SpectralVectors globalVs = null;
+        if (robust) {
+            globalVs = new SpectralVectors(new LinkedHashMap<>(part.global()), sniter);
+            localVs = new SpectralVectors(part.local(), sniter);
+            // Only the labels' column of the BCP translation: what the loss reads.
+            BoundResult r = LocalLipschitzBound.compute(network, x, part.manager().full(new Shape(part.size()), eps),
+                    globalVs, localVs, optIter, timer, LocalLipschitzBound.Columns.of(y));
+            RobustLoss.Loss l = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
+            loss = l.loss();
+            robustLoss = l.robustLoss();
+            logits = r.logits();
+            certified = RobustLoss.certified(l.worstLogits(), y);
+        } else {
+            logits = network.forward(x);
+            loss = RobustLoss.crossEntropy(logits, y);
+        }
+        mark(timer, "loss");
+        int correct = (int) logits.argMax(1).eq(y).sum().getLong();
+        Outcome o = new Outcome(loss.getFloat(), robustLoss == null ? 0f : robustLoss.getFloat(), correct,
+                certified == null ? 0 : (int) certified.toType(DataType.INT64, false).sum().getLong(), localVs,
+                globalVs);
+        return new Forward(loss, o);
     }
 
     /** Moves the step's final global vectors to the network's manager, freeing the previous ones. */
@@ -252,8 +378,31 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of shards a batch is split into (fewer for batches under
+     * {@value #MIN_SHARD_EXAMPLES} examples per shard).
+     *
+     * @return the shard count.
+     */
+    public int shards() {
+        return shards == null ? 1 : shards.size();
+    }
+
+    /**
+     * The intra-op thread count a shard worker runs with (1 when sharding works as intended), or
+     * the calling thread's when there is one shard.
+     *
+     * @return the thread count.
+     */
+    int shardThreads() {
+        return shards == null ? JniUtils.getNumThreads() : shards.workerThreads();
+    }
+
     @Override
     public void close() {
+        if (shards != null) {
+            shards.close();
+        }
         globalVectors.values().forEach(NDArray::close);
         globalVectors.clear();
     }

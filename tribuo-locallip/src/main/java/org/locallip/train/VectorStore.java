@@ -219,8 +219,10 @@ public final class VectorStore implements AutoCloseable {
             case FLOAT32:
                 return manager.create(gathered, shape, DataType.FLOAT32);
             case FLOAT16:
-                // converted on the device
-                return manager.create(gathered, shape, DataType.FLOAT16).toType(DataType.FLOAT32, false);
+                // converted on the device, into memory PyTorch owns
+                try (NDArray half = manager.create(gathered, shape, DataType.FLOAT16)) {
+                    return half.toType(DataType.FLOAT32, false);
+                }
             default:
                 // DJL's PyTorch engine aborts on bfloat16 arrays, so bfloat16 is widened here:
                 // its 16 bits are the upper half of a float32.
@@ -242,6 +244,13 @@ public final class VectorStore implements AutoCloseable {
      * @param vectors {@code (ids.length, *slot shape)}, float32.
      */
     public void write(int[] ids, int slot, NDArray vectors) {
+        // An example's other slots get their starting vectors first, so that a later first read
+        // does not draw over this slot.
+        initialise(vectors.getManager(), ids);
+        put(ids, slot, vectors);
+    }
+
+    private void put(int[] ids, int slot, NDArray vectors) {
         int values = slotOffsets[slot + 1] - slotOffsets[slot];
         int valueBytes = values * precision.bytes();
         ByteBuffer bytes;
@@ -308,7 +317,7 @@ public final class VectorStore implements AutoCloseable {
                 NDArray v = scratch.create(values);
                 for (int s = 0; s < slotShapes.length; s++) {
                     NDArray part = v.get(slotOffsets[s] + ":" + slotOffsets[s + 1]);
-                    write(new int[] {id}, s, part.reshape(new Shape(1).addAll(new Shape(slotShapes[s]))));
+                    put(new int[] {id}, s, part.reshape(new Shape(1).addAll(new Shape(slotShapes[s]))));
                 }
             }
             initialised.set(id);

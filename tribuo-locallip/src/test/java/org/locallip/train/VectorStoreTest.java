@@ -73,6 +73,23 @@ class VectorStoreTest {
         }
     }
 
+    /** A slot written before the example is ever read keeps its values; the other slots start random. */
+    @org.junit.jupiter.api.Test
+    void aWriteBeforeTheFirstReadIsKept() throws IOException {
+        List<long[]> shapes = List.of(new long[] {4}, new long[] {3});
+        try (NDManager m = NDManager.newBaseManager();
+                VectorStore store = new VectorStore(5, shapes, VectorStore.Precision.FLOAT32,
+                        VectorStore.Location.MEMORY, null, 3);
+                VectorStore fresh = new VectorStore(5, shapes, VectorStore.Precision.FLOAT32,
+                        VectorStore.Location.MEMORY, null, 3)) {
+            float[] values = {1, 2, 3, 4, 5, 6, 7, 8};
+            store.write(new int[] {4, 1}, 0, m.create(values, new ai.djl.ndarray.types.Shape(2, 4)));
+            assertArrayEquals(values, store.read(m, new int[] {4, 1}, 0).toFloatArray(), 0f);
+            assertArrayEquals(fresh.read(m, new int[] {4, 1}, 1).toFloatArray(),
+                    store.read(m, new int[] {4, 1}, 1).toFloatArray(), 0f);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void halfPrecisionHalvesTheBytes() throws IOException {
         List<long[]> shapes = List.of(new long[] {1, 28, 28}, new long[] {32, 28, 28});
