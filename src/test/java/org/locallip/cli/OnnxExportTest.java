@@ -285,14 +285,17 @@ class OnnxExportTest {
     }
 
     /**
-     * Certificates that hold: attack every certified test point within its certified radius with
-     * L2 PGD (3 random starts, 200 steps, twice the evaluation's); none may be flipped. A small
-     * version of issue 6's property test (the boundary search along the worst-case direction is
-     * still to come).
+     * Certificates that hold (issue 6): attack every certified test point within its certified
+     * radius with L2 PGD (3 random starts, 200 steps, twice the evaluation's), then search for the
+     * decision boundary along the direction in which the margin falls fastest and along the
+     * direction of a PGD attack at three times the radius. No point may be flipped within its
+     * radius, and no boundary may lie closer than it. {@code -Dlocallip.largeAttack=true} attacks
+     * all 300 test points with 10 starts of 500 steps and a finer search.
      */
     @Test
     void noCertifiedPointIsFlippedWithinItsCertifiedRadius() {
-        List<Example<Label>> points = test.subList(0, 120);
+        boolean large = Boolean.getBoolean("locallip.largeAttack");
+        List<Example<Label>> points = large ? test : test.subList(0, 120);
         List<CertifiedPrediction> certs = model.certify(points, 0.05, CertifyOptions.paper().withIterations(100, 100)
                 .withRadius(true).withBatchSize(points.size()));
         List<Integer> certified = new ArrayList<>();
@@ -306,21 +309,48 @@ class OnnxExportTest {
         float[] x = new float[certified.size() * size];
         long[] y = new long[certified.size()];
         double[] radii = new double[certified.size()];
+        double[] wide = new double[certified.size()];
+        double largest = 0;
         List<Example<Label>> chosen = new ArrayList<>();
         for (int k = 0; k < certified.size(); k++) {
             CertifiedPrediction c = certs.get(certified.get(k));
             chosen.add(points.get(certified.get(k)));
             y[k] = model.getOutputIDInfo().getID(c.label()); // the certified prediction
             radii[k] = c.radius() * (1 - 1e-3); // strictly inside the certified radius
+            wide[k] = 3 * c.radius();
+            largest = Math.max(largest, c.radius());
         }
         model.imageLayout().toDense(chosen, x, 0);
-        org.locallip.eval.PgdAttack attack = new org.locallip.eval.PgdAttack(1.0, 200, 0.25, 3);
+        org.locallip.eval.PgdAttack attack = new org.locallip.eval.PgdAttack(1.0, large ? 500 : 200, 0.25,
+                large ? 10 : 3);
         boolean[] held = model.withNetwork(net -> attack.robust(net, x, y, radii, 99));
         int flipped = 0;
         for (boolean h : held) {
             flipped += h ? 0 : 1;
         }
-        System.out.printf("attacked %d certified points within their radii: %d flipped%n", certified.size(), flipped);
         assertEquals(0, flipped, "certified points flipped inside their certified radius");
+
+        org.locallip.eval.BoundarySearch search = new org.locallip.eval.BoundarySearch(large ? 200 : 40,
+                large ? 30 : 16, 4 * largest);
+        double[] alongMargin = model.withNetwork(net -> search.flipDistances(net, x, y,
+                org.locallip.eval.BoundarySearch.marginDescent(net, x, y)));
+        float[] adversarial = model.withNetwork(net -> attack.attack(net, x, y, wide, new java.util.SplittableRandom(7)));
+        double[] alongAttack = model.withNetwork(net -> search.flipDistances(net, x, y,
+                org.locallip.eval.BoundarySearch.towards(x, adversarial, size)));
+        double closest = Double.POSITIVE_INFINITY;
+        int found = 0;
+        for (int k = 0; k < y.length; k++) {
+            for (double d : new double[] {alongMargin[k], alongAttack[k]}) {
+                assertTrue(d > radii[k], "a boundary at " + d + " inside certified radius " + radii[k]);
+                if (d != Double.POSITIVE_INFINITY) {
+                    found++;
+                    closest = Math.min(closest, d / radii[k]);
+                }
+            }
+        }
+        System.out.printf("attacked %d certified points within their radii: %d flipped by PGD; %d boundaries found"
+                + " along the margin's descent and the attacks' directions, the closest at %.2f times the radius%n",
+                certified.size(), flipped, found, closest);
+        assertTrue(found > 0, "the boundary search found no boundary at all within 4 radii");
     }
 }

@@ -116,7 +116,17 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
         return attack(network, x, y, uniformRadii(y.length), rng);
     }
 
-    private float[] attack(BoundNetwork network, float[] x, long[] y, double[] radii, SplittableRandom rng) {
+    /**
+     * Runs one attack from a random start with a radius of its own for each example.
+     *
+     * @param network the network.
+     * @param x the images.
+     * @param y the labels.
+     * @param radii the L2 radius of each example.
+     * @param rng the generator of the random start.
+     * @return the adversarial images.
+     */
+    public float[] attack(BoundNetwork network, float[] x, long[] y, double[] radii, SplittableRandom rng) {
         int n = y.length;
         long[] in = network.spec().inputShape();
         Shape shape = new Shape(n, in[0], in[1], in[2]);
