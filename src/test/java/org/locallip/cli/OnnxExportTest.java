@@ -256,6 +256,8 @@ class OnnxExportTest {
         for (List<Example<Label>> r : requests) {
             sequential.add(model.certify(r, 0.1, options));
         }
+        // Every array of every manager of the engine: a call that leaked one would raise the count.
+        int live = liveArrays();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<Integer>> futures = new ArrayList<>();
@@ -263,7 +265,7 @@ class OnnxExportTest {
                 int caller = t;
                 futures.add(pool.submit(() -> {
                     int differing = 0;
-                    for (int k = 0; k < 4; k++) {
+                    for (int k = 0; k < 8; k++) {
                         int i = (caller + k) % requests.size();
                         List<CertifiedPrediction> got = model.certify(requests.get(i), 0.1, options);
                         for (int j = 0; j < got.size(); j++) {
@@ -281,6 +283,16 @@ class OnnxExportTest {
             }
         } finally {
             pool.shutdown();
+        }
+        assertTrue(live > 0, "the count must see the model's own arrays");
+        assertEquals(live, liveArrays(), "arrays left behind by 128 concurrent certify calls");
+        System.out.printf("128 concurrent certify calls from 16 threads: %d live arrays before and after%n", live);
+    }
+
+    private static int liveArrays() {
+        // base managers are children of the engine's system manager, which counts them all
+        try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return probe.getParentManager().getManagedArrays().size();
         }
     }
 

@@ -68,7 +68,7 @@ final class BenchCommand implements Command {
         int steps = args.getInt("steps", 20, 1);
         int warmup = args.getInt("warmup", 3, 0);
         int threads = args.getInt("threads", 0, 0);
-        int shards = args.getInt("shards", 1, 1);
+        int shards = args.getInt("shards", 0, 0);
         float eps = Float.parseFloat(args.get("eps", "0.3"));
         RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase());
         if (threads > 0) {
@@ -102,7 +102,8 @@ final class BenchCommand implements Command {
                 BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
                 VectorStore store = new VectorStore(batches.size() * batch, TrainingStep.vectorShapes(network),
                         precision, VectorStore.Location.MEMORY, null, 1L);
-                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L, shards)) {
+                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
+                        shards > 0 ? shards : Math.max(1, JniUtils.getNumThreads()))) {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
@@ -134,7 +135,7 @@ final class BenchCommand implements Command {
         report.put("opt_iter", optIter);
         report.put("loss", kind.name().toLowerCase());
         report.put("steps", steps);
-        report.put("shards", shards);
+        report.put("shards", shards > 0 ? shards : JniUtils.getNumThreads());
         report.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         report.put("examples_per_s", batch * steps / total);
         report.put("median_step_s", median);
@@ -328,7 +329,7 @@ final class BenchCommand implements Command {
         return "certify --model M.tribuo [--batch B] [--sniter K] [--opt-iter M] [--examples N] [--eps E] [--json]"
                 + " | load --model M.tribuo [--onnx C.onnx] [--callers N] [--seconds S] [--batch B] [--json]"
                 + " | train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
-                + " [--threads T] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
+                + " [--threads T] [--shards S (0: one per thread)] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
     }
 
     @Override
