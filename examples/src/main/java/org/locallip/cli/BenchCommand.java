@@ -27,6 +27,7 @@ import org.locallip.bound.RobustLoss;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
+import org.locallip.train.EngineSelfCheck;
 import org.locallip.train.TrainingStep;
 import org.locallip.train.VectorStore;
 
@@ -50,7 +51,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile", "shards"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile", "shards", "store-examples", "store", "store-file"), Set.of("json"));
         if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
             return certify(args, out);
         }
@@ -69,6 +70,13 @@ final class BenchCommand implements Command {
         int warmup = args.getInt("warmup", 3, 0);
         int threads = args.getInt("threads", 0, 0);
         int shards = args.getInt("shards", 0, 0);
+        // A store larger than the 4 batches cycled through, read at random ids: memory benchmarks.
+        int storeExamples = args.getInt("store-examples", 4 * batch, 4 * batch);
+        VectorStore.Location location = VectorStore.Location.valueOf(args.get("store", "memory").toUpperCase());
+        java.nio.file.Path storeFile = location == VectorStore.Location.MAPPED
+                ? java.nio.file.Path.of(args.get("store-file", java.nio.file.Files.createTempFile("locallip-store",
+                        ".bin").toString()))
+                : null;
         float eps = Float.parseFloat(args.get("eps", "0.3"));
         RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase());
         if (threads > 0) {
@@ -97,11 +105,13 @@ final class BenchCommand implements Command {
         }
         double[] stepSeconds = new double[steps];
         PhaseTimer timer = new PhaseTimer();
+        Rss rssAfterWarmup = Rss.read();
+        long storeBytes;
         VectorStore.Precision precision = VectorStore.Precision.valueOf(args.get("precision", "float32").toUpperCase());
         try (NDManager base = NDManager.newBaseManager();
                 BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
-                VectorStore store = new VectorStore(batches.size() * batch, TrainingStep.vectorShapes(network),
-                        precision, VectorStore.Location.MEMORY, null, 1L);
+                VectorStore store = new VectorStore(storeExamples, TrainingStep.vectorShapes(network),
+                        precision, location, storeFile, 1L);
                 TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
                         shards > 0 ? shards : Math.max(1, JniUtils.getNumThreads()))) {
             for (int i = 0; i < warmup + steps; i++) {
@@ -114,7 +124,18 @@ final class BenchCommand implements Command {
                 }
                 long start = System.nanoTime();
                 timer.restart();
-                step.run(batches.get(i % batches.size()), true, eps, 0.5f, 1e-3f, timer);
+                TrainingStep.Batch b = batches.get(i % batches.size());
+                if (storeExamples > batches.size() * batch) {
+                    int[] ids = new int[batch];
+                    for (int j = 0; j < batch; j++) {
+                        ids[j] = rng.nextInt(storeExamples);
+                    }
+                    b = new TrainingStep.Batch(b.x(), b.y(), ids);
+                }
+                step.run(b, true, eps, 0.5f, 1e-3f, timer);
+                if (i + 1 == warmup) {
+                    rssAfterWarmup = Rss.read();
+                }
                 if (i >= warmup) {
                     stepSeconds[i - warmup] = (System.nanoTime() - start) / 1e9;
                 }
@@ -122,7 +143,13 @@ final class BenchCommand implements Command {
             if (profile != null) {
                 JniUtils.stopProfile(profile);
             }
+            storeBytes = (long) store.bytesPerExample() * storeExamples;
+        } finally {
+            if (storeFile != null) {
+                java.nio.file.Files.deleteIfExists(storeFile);
+            }
         }
+        Rss rssEnd = Rss.read();
         double total = Arrays.stream(stepSeconds).sum();
         double[] sorted = stepSeconds.clone();
         Arrays.sort(sorted);
@@ -146,6 +173,12 @@ final class BenchCommand implements Command {
         report.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         report.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         report.put("ld_preload", System.getenv().getOrDefault("LD_PRELOAD", ""));
+        report.put("store", Map.of("examples", storeExamples, "location", location.name().toLowerCase(),
+                "gigabytes", storeBytes / 1e9));
+        // Anonymous memory is the process's own; file pages of a mapped store are the kernel's to evict.
+        report.put("rss_mb", Map.of("anon_after_warmup", rssAfterWarmup.anonMb(), "anon_end", rssEnd.anonMb(),
+                "file_after_warmup", rssAfterWarmup.fileMb(), "file_end", rssEnd.fileMb()));
+        report.put("onednn_max_cpu_isa", System.getenv().getOrDefault(EngineSelfCheck.ISA_VARIABLE, "unset"));
         if (args.flag("json")) {
             out.println(new GsonBuilder().create().toJson(report));
         } else {
@@ -335,5 +368,29 @@ final class BenchCommand implements Command {
     @Override
     public String description() {
         return "time full training steps on random data and print examples/s and a phase breakdown";
+    }
+
+    /** Resident memory from /proc/self/status (0 where it is not available). */
+    private record Rss(double anonMb, double fileMb) {
+        static Rss read() {
+            double anon = 0;
+            double file = 0;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("RssAnon:")) {
+                        anon = kb(line) / 1024.0;
+                    } else if (line.startsWith("RssFile:") || line.startsWith("RssShmem:")) {
+                        file += kb(line) / 1024.0;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux: report zeros
+            }
+            return new Rss(anon, file);
+        }
+
+        private static long kb(String line) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
     }
 }
