@@ -51,7 +51,7 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads",
-                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile", "shards", "store-examples", "store", "store-file"), Set.of("json"));
+                "loss", "eps", "seed", "precision", "model", "examples", "onnx", "callers", "seconds", "profile", "shards", "store-examples", "store", "store-file", "pi-gradient"), Set.of("json"));
         if (args.positional().size() == 1 && args.positional().get(0).equals("certify")) {
             return certify(args, out);
         }
@@ -70,6 +70,8 @@ final class BenchCommand implements Command {
         int warmup = args.getInt("warmup", 3, 0);
         int threads = args.getInt("threads", 0, 0);
         int shards = args.getInt("shards", 0, 0);
+        org.locallip.bound.PowerIterationGradient gradient = org.locallip.bound.PowerIterationGradient.valueOf(
+                args.get("pi-gradient", "through_iterations").toUpperCase());
         // A store larger than the 4 batches cycled through, read at random ids: memory benchmarks.
         int storeExamples = args.getInt("store-examples", 4 * batch, 4 * batch);
         VectorStore.Location location = VectorStore.Location.valueOf(args.get("store", "memory").toUpperCase());
@@ -113,7 +115,7 @@ final class BenchCommand implements Command {
                 VectorStore store = new VectorStore(storeExamples, TrainingStep.vectorShapes(network),
                         precision, location, storeFile, 1L);
                 TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
-                        shards > 0 ? shards : Math.max(1, JniUtils.getNumThreads()))) {
+                        shards > 0 ? shards : Math.max(1, JniUtils.getNumThreads()), gradient)) {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
@@ -162,6 +164,7 @@ final class BenchCommand implements Command {
         report.put("opt_iter", optIter);
         report.put("loss", kind.name().toLowerCase());
         report.put("steps", steps);
+        report.put("power_iteration_gradient", gradient.name().toLowerCase());
         report.put("shards", shards > 0 ? shards : JniUtils.getNumThreads());
         report.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         report.put("examples_per_s", batch * steps / total);
@@ -362,7 +365,7 @@ final class BenchCommand implements Command {
         return "certify --model M.tribuo [--batch B] [--sniter K] [--opt-iter M] [--examples N] [--eps E] [--json]"
                 + " | load --model M.tribuo [--onnx C.onnx] [--callers N] [--seconds S] [--batch B] [--json]"
                 + " | train [--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W]"
-                + " [--threads T] [--shards S (0: one per thread)] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
+                + " [--threads T] [--shards S (0: one per thread)] [--pi-gradient through_iterations|final_step] [--store-examples N --store memory|mapped --store-file F] [--loss gloro|bcp] [--eps E] [--precision float32|float16|bfloat16] [--json]";
     }
 
     @Override

@@ -281,17 +281,19 @@ public final class ConvBound extends AffineBound {
         NDArray eps = Scalars.of(weight, EPS);
         // Section 4, conv: the norms run over the whole (1, ...) tensor.
         NDArray v = null;
-        for (int i = 0; i < vectors.iterations(); i++) {
-            try (LoopStep step = new LoopStep(outer, u, v)) {
-                NDArray u1 = op.apply(u);
-                NDArray vNext = u1.div(u1.norm().add(eps));
-                NDArray v1 = op.transpose(vNext);
-                NDArray uNext = v1.div(v1.norm().add(eps));
-                boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
-                u = step.carry(uNext);
-                v = step.carry(vNext);
-                if (stop) {
-                    break;
+        try (PowerIterationGradient.Scope scope = vectors.gradient().iterations()) {
+            for (int i = 0; i < vectors.iterations(); i++) {
+                try (LoopStep step = new LoopStep(outer, u, v)) {
+                    NDArray u1 = op.apply(u);
+                    NDArray vNext = u1.div(u1.norm().add(eps));
+                    NDArray v1 = op.transpose(vNext);
+                    NDArray uNext = v1.div(v1.norm().add(eps));
+                    boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
+                    u = step.carry(uNext);
+                    v = step.carry(vNext);
+                    if (stop) {
+                        break;
+                    }
                 }
             }
         }

@@ -62,17 +62,19 @@ public final class LinearBound extends AffineBound {
         NDArray wt = weight.transpose();
         NDArray w = wt.transpose();
         NDArray v = null;
-        for (int i = 0; i < vectors.iterations(); i++) {
-            try (LoopStep step = new LoopStep(outer, u, v).borrow(wt, w)) {
-                NDArray u1 = wt.matMul(u);
-                NDArray vNext = u1.div(u1.norm());
-                NDArray v1 = w.matMul(vNext);
-                NDArray uNext = v1.div(v1.norm());
-                boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
-                u = step.carry(uNext);
-                v = step.carry(vNext);
-                if (stop) {
-                    break;
+        try (PowerIterationGradient.Scope scope = vectors.gradient().iterations()) {
+            for (int i = 0; i < vectors.iterations(); i++) {
+                try (LoopStep step = new LoopStep(outer, u, v).borrow(wt, w)) {
+                    NDArray u1 = wt.matMul(u);
+                    NDArray vNext = u1.div(u1.norm());
+                    NDArray v1 = w.matMul(vNext);
+                    NDArray uNext = v1.div(v1.norm());
+                    boolean stop = i + 1 == vectors.iterations() || uNext.sub(u).norm().getFloat() < 1e-4f;
+                    u = step.carry(uNext);
+                    v = step.carry(vNext);
+                    if (stop) {
+                        break;
+                    }
                 }
             }
         }

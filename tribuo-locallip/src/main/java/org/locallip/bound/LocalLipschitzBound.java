@@ -163,7 +163,7 @@ public final class LocalLipschitzBound {
             if (layers.get(k) instanceof AffineBound affine) {
                 NDArray inputMask = k > 0 ? masks[k - 1] : null;
                 PowerIteration.Local result = PowerIteration.local(affine, local.start(k), inputMask, masks[k],
-                        local.iterations(), batch);
+                        local.iterations(), batch, local.gradient());
                 local.finish(k, result.u());
                 sigmas.add(result.sigma());
                 product = product == null ? result.sigma() : product.mul(result.sigma());

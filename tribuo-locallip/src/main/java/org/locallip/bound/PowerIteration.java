@@ -53,6 +53,23 @@ public final class PowerIteration {
      */
     public static Local local(AffineBound layer, NDArray u, NDArray inputMask, NDArray outputMask,
             int iterations, long batch) {
+        return local(layer, u, inputMask, outputMask, iterations, batch, PowerIterationGradient.THROUGH_ITERATIONS);
+    }
+
+    /**
+     * Runs the masked power iteration with the given gradient mode.
+     *
+     * @param layer the affine layer.
+     * @param u the starting vectors, {@code (b, *input of layer)}, or null for random ones.
+     * @param inputMask {@code D_in} (like {@code u}), or null for none.
+     * @param outputMask {@code D_out} (like {@code W u}), or null for none.
+     * @param iterations {@code sniter}, at least 1.
+     * @param batch the batch size (for random starts).
+     * @param gradient how gradients flow through the iterations.
+     * @return sigma per example and the final vectors.
+     */
+    public static Local local(AffineBound layer, NDArray u, NDArray inputMask, NDArray outputMask,
+            int iterations, long batch, PowerIterationGradient gradient) {
         if (iterations < 1) {
             throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
         }
@@ -64,20 +81,22 @@ public final class PowerIteration {
         AffineBound.Operator op = layer.operator();
         NDArray eps = Scalars.of(layer.weight(), AffineBound.EPS);
         NDArray v = null;
-        for (int i = 0; i < iterations; i++) {
-            try (LoopStep step = new LoopStep(outer, u, v)) {
-                // After the first iteration u is already masked (back * D_in / norm), and D_in is
-                // 0/1, so masking it again would give the same values and the same gradient.
-                NDArray out = masked(op.apply(i == 0 ? masked(u, inputMask) : u), outputMask);
-                NDArray vNext = out.div(perExampleNorm(out).add(eps));
-                NDArray back = masked(op.transpose(vNext), inputMask);
-                NDArray uNext = back.div(perExampleNorm(back).add(eps));
-                boolean stop = i + 1 == iterations
-                        || perExampleNorm(uNext.sub(u)).max().getFloat() < LOCAL_TOLERANCE;
-                u = step.carry(uNext);
-                v = step.carry(vNext);
-                if (stop) {
-                    break;
+        try (PowerIterationGradient.Scope scope = gradient.iterations()) {
+            for (int i = 0; i < iterations; i++) {
+                try (LoopStep step = new LoopStep(outer, u, v)) {
+                    // After the first iteration u is already masked (back * D_in / norm), and D_in is
+                    // 0/1, so masking it again would give the same values and the same gradient.
+                    NDArray out = masked(op.apply(i == 0 ? masked(u, inputMask) : u), outputMask);
+                    NDArray vNext = out.div(perExampleNorm(out).add(eps));
+                    NDArray back = masked(op.transpose(vNext), inputMask);
+                    NDArray uNext = back.div(perExampleNorm(back).add(eps));
+                    boolean stop = i + 1 == iterations
+                            || perExampleNorm(uNext.sub(u)).max().getFloat() < LOCAL_TOLERANCE;
+                    u = step.carry(uNext);
+                    v = step.carry(vNext);
+                    if (stop) {
+                        break;
+                    }
                 }
             }
         }

@@ -33,19 +33,41 @@ public final class SpectralVectors {
     private final Map<Integer, NDArray> in;
     private final Map<Integer, NDArray> out = new LinkedHashMap<>();
     private final int iterations;
+    private final PowerIterationGradient gradient;
+
+    /**
+     * Wraps starting vectors; gradients flow through every iteration, as in the paper.
+     *
+     * @param in starting vectors by affine layer index (may be empty).
+     * @param iterations the number of power iterations to run ({@code sniter}), at least 1.
+     */
+    public SpectralVectors(Map<Integer, NDArray> in, int iterations) {
+        this(in, iterations, PowerIterationGradient.THROUGH_ITERATIONS);
+    }
 
     /**
      * Wraps starting vectors.
      *
      * @param in starting vectors by affine layer index (may be empty).
      * @param iterations the number of power iterations to run ({@code sniter}), at least 1.
+     * @param gradient how gradients flow through the iterations.
      */
-    public SpectralVectors(Map<Integer, NDArray> in, int iterations) {
+    public SpectralVectors(Map<Integer, NDArray> in, int iterations, PowerIterationGradient gradient) {
         if (iterations < 1) {
             throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
         }
         this.in = new LinkedHashMap<>(in);
         this.iterations = iterations;
+        this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
+    }
+
+    /**
+     * How gradients flow through the iterations.
+     *
+     * @return the mode.
+     */
+    public PowerIterationGradient gradient() {
+        return gradient;
     }
 
     /**

@@ -19,6 +19,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import org.locallip.bound.BoundNetwork;
+import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
 import org.locallip.data.Augmentation;
 import org.locallip.data.DenseImages;
@@ -61,10 +62,12 @@ public final class TrainingLoop {
      * @param checkpointEveryEpochs checkpoint every this many epochs (0: never by epoch).
      * @param fingerprint the configuration's fingerprint: a checkpoint of another config is refused.
      * @param shards how many shards each batch is split into (see {@link TrainingStep}).
+     * @param gradient how gradients flow through the power iterations.
      */
     public record Settings(TrainingSchedule schedule, RobustLoss.Kind loss, int batchSize, int sniter, int optIter,
             Augmentation augmentation, long seed, VectorStore.Precision precision, VectorStore.Location location,
-            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint, int shards) {}
+            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint, int shards,
+            PowerIterationGradient gradient) {}
 
     /** Called after every step, for tests of crash recovery and for callers that want to stop. */
     @FunctionalInterface
@@ -99,7 +102,7 @@ public final class TrainingLoop {
                 VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
                         settings.location(), storeFile(settings), settings.seed() ^ 0x5DEECE66DL);
                 TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
-                        store, settings.seed() ^ 0xC0FFEEL, settings.shards())) {
+                        store, settings.seed() ^ 0xC0FFEEL, settings.shards(), settings.gradient())) {
             int startEpoch = 0;
             int startStep = 0;
             if (Checkpoint.exists(settings.checkpointDir())) {

@@ -29,6 +29,7 @@ import org.locallip.bound.BoundNetwork;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.LocalLipschitzBound;
 import org.locallip.bound.PhaseTimer;
+import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
 import org.locallip.bound.SpectralVectors;
 
@@ -59,6 +60,7 @@ public final class TrainingStep implements AutoCloseable {
     private final List<Integer> hiddenAffine;
     private final Map<Integer, NDArray> globalVectors = new LinkedHashMap<>();
     private final ShardPool shards;
+    private final PowerIterationGradient gradient;
 
     /** Below this many examples per shard, splitting a batch costs more than it saves. */
     static final int MIN_SHARD_EXAMPLES = 4;
@@ -114,6 +116,24 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed, int shards) {
+        this(network, kind, sniter, optIter, store, seed, shards, PowerIterationGradient.THROUGH_ITERATIONS);
+    }
+
+    /**
+     * Creates the step with batch shards and a gradient mode for the power iterations.
+     *
+     * @param network the network, with trainable parameters.
+     * @param kind the robust objective.
+     * @param sniter power iterations per step.
+     * @param optIter BCP rounds.
+     * @param store the per-example vectors, one slot per hidden affine layer in order.
+     * @param seed the seed of the global vectors.
+     * @param shards the number of shards per batch, at least 1.
+     * @param gradient how gradients flow through the power iterations (the paper: through all).
+     */
+    public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+            long seed, int shards, PowerIterationGradient gradient) {
+        this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, got " + shards);
         }
@@ -321,8 +341,8 @@ public final class TrainingStep implements AutoCloseable {
         SpectralVectors localVs = null;
         SpectralVectors globalVs = null;
         if (robust) {
-            globalVs = new SpectralVectors(new LinkedHashMap<>(part.global()), sniter);
-            localVs = new SpectralVectors(part.local(), sniter);
+            globalVs = new SpectralVectors(new LinkedHashMap<>(part.global()), sniter, gradient);
+            localVs = new SpectralVectors(part.local(), sniter, gradient);
             // Only the labels' column of the BCP translation: what the loss reads.
             BoundResult r = LocalLipschitzBound.compute(network, x, part.manager().full(new Shape(part.size()), eps),
                     globalVs, localVs, optIter, timer, LocalLipschitzBound.Columns.of(y));
