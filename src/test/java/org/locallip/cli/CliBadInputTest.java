@@ -87,6 +87,35 @@ class CliBadInputTest {
         fails("--eps", "evaluate", "--model", model.toString(), "--eps", "-0.3,x");
     }
 
+    /** Truncated IDX files, and IDX images of another shape than the configured layout. */
+    @Test
+    void badIdxDataIsRefused() throws Exception {
+        Path truncated = Files.createDirectories(dir.resolve("truncated"));
+        Files.write(truncated.resolve("images-idx3-ubyte"), idx(0x803, new int[] {10, 28, 28}, 100));
+        Files.write(truncated.resolve("labels-idx1-ubyte"), idx(0x801, new int[] {10}, 10));
+        fails("cannot read", "train", "--config", config("").toString(), "--data", truncated.toString(), "--output",
+                dir.resolve("t.tribuo").toString());
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Files.write(small.resolve("images-idx3-ubyte"), idx(0x803, new int[] {10, 8, 8}, 10 * 64));
+        Files.write(small.resolve("labels-idx1-ubyte"), idx(0x801, new int[] {10}, 10));
+        fails("are 1x8x8 but the image layout is 1x28x28", "train", "--config", config("").toString(), "--data",
+                small.toString(), "--output", dir.resolve("s.tribuo").toString());
+        assertFalse(Files.exists(dir.resolve("t.tribuo")) || Files.exists(dir.resolve("s.tribuo")));
+    }
+
+    /** An IDX file: magic, big-endian dimensions, then {@code bytes} data bytes (labels 0..9). */
+    private static byte[] idx(int magic, int[] dims, int bytes) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + bytes);
+        b.putInt(magic);
+        for (int d : dims) {
+            b.putInt(d);
+        }
+        for (int i = 0; i < bytes; i++) {
+            b.put((byte) (i % 10));
+        }
+        return b.array();
+    }
+
     @Test
     void usageErrorsExitWithTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

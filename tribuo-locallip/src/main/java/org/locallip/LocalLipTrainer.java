@@ -307,6 +307,16 @@ public final class LocalLipTrainer implements Trainer<Label> {
         return base;
     }
 
+    /**
+     * The image layout examples are read with: the configured one, or the network's input shape
+     * with flat (C, H, W) pixel names scaled from 0..255.
+     *
+     * @return the layout.
+     */
+    public ImageLayout imageLayout() {
+        return layout();
+    }
+
     private ImageLayout layout() {
         if (imageLayout != null) {
             return imageLayout;

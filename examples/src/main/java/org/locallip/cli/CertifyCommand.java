@@ -66,6 +66,7 @@ final class CertifyCommand implements Command {
         int certified = 0;
         long start = System.nanoTime();
         try (OnnxCertifier certifier = new OnnxCertifier(Path.of(onnx), device)) {
+            sets.requireShape(certifier.layout());
             for (int from = 0; from < test.size(); from += batch) {
                 List<Example<Label>> chunk = test.subList(from, Math.min(test.size(), from + batch));
                 List<CertifiedPrediction> preds = certifier.certify(chunk, eps);

@@ -47,8 +47,29 @@ import java.nio.file.StandardCopyOption;
  *
  * @param train the training split.
  * @param test the test split.
+ * @param imageShape {@code {C, H, W}} of the images as the files declare them.
+ * @param source where they came from (for messages).
  */
-record DataSets(Dataset<Label> train, Dataset<Label> test) {
+record DataSets(Dataset<Label> train, Dataset<Label> test, int[] imageShape, String source) {
+
+    /**
+     * Refuses images whose declared shape is not the layout's: the pixels would otherwise be
+     * placed by their flat index into an image of another size.
+     *
+     * @param layout the layout of the trainer or model.
+     * @throws IllegalArgumentException if the shapes differ.
+     */
+    void requireShape(org.locallip.data.ImageLayout layout) {
+        int[] want = {layout.channels(), layout.height(), layout.width()};
+        if (!java.util.Arrays.equals(want, imageShape)) {
+            throw new IllegalArgumentException("the images of " + source + " are " + shape(imageShape)
+                    + " but the image layout is " + shape(want));
+        }
+    }
+
+    private static String shape(int[] s) {
+        return s[0] + "x" + s[1] + "x" + s[2];
+    }
 
     private static final String SAMPLE = "mnist-sample/";
 
@@ -58,7 +79,7 @@ record DataSets(Dataset<Label> train, Dataset<Label> test) {
             tmp.toFile().deleteOnExit();
             Path images = extract("images-idx3-ubyte.gz", tmp);
             Path labels = extract("labels-idx1-ubyte.gz", tmp);
-            return split(images, labels, 0.8);
+            return split(images, labels, 0.8, "the bundled MNIST sample");
         }
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException("data directory " + dir + " does not exist");
@@ -66,23 +87,30 @@ record DataSets(Dataset<Label> train, Dataset<Label> test) {
         Path trainImages = find(dir, "train-images-idx3-ubyte");
         if (trainImages != null) {
             Dataset<Label> train = read(trainImages, required(dir, "train-labels-idx1-ubyte"));
-            Dataset<Label> test = read(required(dir, "t10k-images-idx3-ubyte"), required(dir, "t10k-labels-idx1-ubyte"));
-            return new DataSets(train, test);
+            Path testImages = required(dir, "t10k-images-idx3-ubyte");
+            Dataset<Label> test = read(testImages, required(dir, "t10k-labels-idx1-ubyte"));
+            int[] shape = idxShape(trainImages);
+            if (!java.util.Arrays.equals(shape, idxShape(testImages))) {
+                throw new IOException("the training and test images in " + dir + " have different shapes");
+            }
+            return new DataSets(train, test, shape, dir.toString());
         }
         if (Files.isRegularFile(dir.resolve("test_batch.bin"))) {
             return new DataSets(new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, true)),
-                    new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, false)));
+                    new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, false)), new int[] {3, 32, 32},
+                    dir.toString());
         }
         Path images = find(dir, "images-idx3-ubyte");
         if (images != null) {
-            return split(images, required(dir, "labels-idx1-ubyte"), 0.8);
+            return split(images, required(dir, "labels-idx1-ubyte"), 0.8, dir.toString());
         }
         throw new FileNotFoundException("no IDX files in " + dir + ": expected train-images-idx3-ubyte[.gz] and"
                 + " t10k-images-idx3-ubyte[.gz] (with their labels), images-idx3-ubyte[.gz] and labels-idx1-ubyte[.gz],"
                 + " or CIFAR-10's data_batch_N.bin and test_batch.bin");
     }
 
-    private static DataSets split(Path images, Path labels, double trainFraction) throws IOException {
+    private static DataSets split(Path images, Path labels, double trainFraction, String source)
+            throws IOException {
         Dataset<Label> all = read(images, labels);
         int n = all.size();
         int nTrain = (int) Math.round(n * trainFraction);
@@ -95,7 +123,22 @@ record DataSets(Dataset<Label> train, Dataset<Label> test) {
                 testIdx[i - nTrain] = i;
             }
         }
-        return new DataSets(new DatasetView<>(all, trainIdx, "train"), new DatasetView<>(all, testIdx, "test"));
+        return new DataSets(new DatasetView<>(all, trainIdx, "train"), new DatasetView<>(all, testIdx, "test"),
+                idxShape(images), source);
+    }
+
+    /** {@code {1, rows, cols}} from an IDX image file's header (gzip or not). */
+    private static int[] idxShape(Path images) throws IOException {
+        try (InputStream raw = Files.newInputStream(images);
+                InputStream in = images.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
+                java.io.DataInputStream data = new java.io.DataInputStream(in)) {
+            int magic = data.readInt();
+            if ((magic >>> 8) != 0x08 || (magic & 0xff) != 3) {
+                throw new IOException(images + " is not an IDX file of unsigned-byte images (magic " + magic + ")");
+            }
+            data.readInt();
+            return new int[] {1, data.readInt(), data.readInt()};
+        }
     }
 
     private static Dataset<Label> read(Path images, Path labels) throws IOException {

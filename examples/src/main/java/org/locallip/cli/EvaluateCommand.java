@@ -52,6 +52,7 @@ final class EvaluateCommand implements Command {
             options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1));
             String data = args.get("data", null);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
+            sets.requireShape(model.imageLayout());
             boolean curve = args.flag("radius-curve") || args.get("plot", null) != null;
             CertifiedEvaluation result = CertifiedEvaluation.evaluate(model, sets.test(), eps, options,
                     !args.flag("no-pgd"), curve);

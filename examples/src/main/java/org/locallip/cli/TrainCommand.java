@@ -57,6 +57,7 @@ final class TrainCommand implements Command {
         }
         String data = args.get("data", null);
         DataSets sets = DataSets.load(data == null ? null : Path.of(data));
+        sets.requireShape(trainer.imageLayout());
         out.println("training " + trainer + " on " + sets.train().size() + " examples");
         long start = System.nanoTime();
         try (LocalLipModel model = trainer.train(sets.train())) {
