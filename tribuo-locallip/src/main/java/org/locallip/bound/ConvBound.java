@@ -21,7 +21,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * A 2-d convolution with square kernels in the bound engine.
@@ -62,7 +61,7 @@ public final class ConvBound extends AffineBound {
 
     @Override
     protected NDArray affine(NDArray x, NDArray w, NDArray b) {
-        return Conv2d.conv2d(x, w, b, stride, padding).singletonOrThrow();
+        return Convolutions.conv2d(x, w, b, stride, padding);
     }
 
     @Override
@@ -96,7 +95,7 @@ public final class ConvBound extends AffineBound {
 
         @Override
         public NDArray apply(NDArray v) {
-            NDArray out = Conv2d.conv2d(v, flipped, null, new Shape(1, 1), pad).singletonOrThrow();
+            NDArray out = Convolutions.conv2d(v, flipped, null, new Shape(1, 1), pad);
             Shape in = inputShape();
             if (out.getShape().get(2) != in.get(1) || out.getShape().get(3) != in.get(2)) {
                 out = out.get(new NDIndex(":, :, :{}, :{}", in.get(1), in.get(2)));
@@ -220,8 +219,7 @@ public final class ConvBound extends AffineBound {
             Shape in = inputShape();
             long b = v.getShape().get(0);
             if (stacked != null) {
-                NDArray conv = Conv2d.conv2d(v, stacked, null, new Shape(1, 1), new Shape(commonY, commonX))
-                        .singletonOrThrow();
+                NDArray conv = Convolutions.conv2d(v, stacked, null, new Shape(1, 1), new Shape(commonY, commonX));
                 long ho = conv.getShape().get(2);
                 long wo = conv.getShape().get(3);
                 NDArray shuffled = conv.reshape(b, s, s, in.get(0), ho, wo).transpose(0, 3, 4, 1, 5, 2)
@@ -249,8 +247,8 @@ public final class ConvBound extends AffineBound {
             if (kernels[ry][rx] == null) {
                 return v.getManager().zeros(new Shape(b, inputShape().get(0), hp, wp));
             }
-            NDArray conv = Conv2d.conv2d(v, kernels[ry][rx], null, new Shape(1, 1),
-                    new Shape(padY[ry], padX[rx])).singletonOrThrow();
+            NDArray conv = Convolutions.conv2d(v, kernels[ry][rx], null, new Shape(1, 1),
+                    new Shape(padY[ry], padX[rx]));
             return conv.get(new NDIndex(":, :, {}:{}, {}:{}", cropY[ry], cropY[ry] + hp, cropX[rx], cropX[rx] + wp));
         }
     }

@@ -18,20 +18,22 @@ package org.locallip.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
+
+import org.locallip.bound.Convolutions;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * Checks, once per process, that PyTorch's CPU convolutions back-propagate correctly: the
- * gradient with respect to the input of a few small convolutions, computed by autograd on one
- * thread, against a plain Java loop. On some CPUs (seen on a virtualised AMD EPYC, family 26),
+ * Checks, once per process, that the bound's convolutions ({@link Convolutions}) back-propagate
+ * correctly: the gradient with respect to the input of a few convolutions, computed by autograd on
+ * one thread, against a plain Java loop. On some CPUs (seen on a virtualised AMD EPYC, family 26),
  * oneDNN's AVX2 and AVX-512 kernels return wrong or NaN input gradients for convolutions with few
- * channels; every bound gradient is then wrong while every value is right. Restricting oneDNN to
- * AVX ({@code ONEDNN_MAX_CPU_ISA=AVX}, read when the native library starts) avoids them.
+ * channels; every bound gradient is then wrong while every value is right. {@link Convolutions}
+ * pads channels to avoid them; if this check still fails, restricting oneDNN to AVX
+ * ({@code ONEDNN_MAX_CPU_ISA=AVX}, read when the native library starts) is the fallback.
  */
 public final class EngineSelfCheck {
 
@@ -44,7 +46,8 @@ public final class EngineSelfCheck {
     public static final String SAFE_ISA = "AVX";
 
     /** {batch, in channels, size, out channels}: shapes that showed the fault. */
-    private static final int[][] CASES = {{16, 8, 28, 1}, {16, 8, 28, 2}, {16, 3, 32, 8}, {16, 1, 28, 8}};
+    private static final int[][] CASES = {{16, 8, 28, 1}, {16, 8, 28, 2}, {16, 3, 32, 8}, {16, 1, 28, 8},
+        {16, 1, 28, 32}, {32, 32, 14, 64}};
 
     private static final AtomicReference<String> RESULT = new AtomicReference<>();
 
@@ -125,8 +128,8 @@ public final class EngineSelfCheck {
                 float[] r = gaussian(rng, b * o * h * h);
                 NDArray xs = m.create(x, new Shape(b, ch, h, h));
                 xs.setRequiresGradient(true);
-                NDArray y = Conv2d.conv2d(xs, m.create(w, new Shape(o, ch, 3, 3)), null, new Shape(1, 1),
-                        new Shape(1, 1)).singletonOrThrow();
+                NDArray y = Convolutions.conv2d(xs, m.create(w, new Shape(o, ch, 3, 3)), null, new Shape(1, 1),
+                        new Shape(1, 1));
                 NDArray loss = y.mul(m.create(r, y.getShape())).sum();
                 JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) loss,
                         (ai.djl.pytorch.engine.PtNDArray) loss.onesLike(), false, false);
