@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
@@ -51,11 +52,15 @@ public final class Convolutions {
         NDArray kernel = w;
         NDArray b = bias;
         if (out < MIN_CHANNELS) {
+            // The padded copies belong with the input (a loop step's scope), not with the
+            // weights' pass, so that an iteration frees them.
+            NDManager scope = x.getManager();
             Shape ks = kernel.getShape();
-            kernel = kernel.concat(w.getManager().zeros(new Shape(MIN_CHANNELS - out, ks.get(1), ks.get(2),
-                    ks.get(3))), 0);
+            kernel = kernel.concat(scope.zeros(new Shape(MIN_CHANNELS - out, ks.get(1), ks.get(2), ks.get(3))), 0);
+            kernel.attach(scope);
             if (b != null) {
-                b = b.concat(b.getManager().zeros(new Shape(MIN_CHANNELS - out)), 0);
+                b = b.concat(scope.zeros(new Shape(MIN_CHANNELS - out)), 0);
+                b.attach(scope);
             }
         }
         NDArray y = Conv2d.conv2d(input, kernel, b, stride, padding).singletonOrThrow();
