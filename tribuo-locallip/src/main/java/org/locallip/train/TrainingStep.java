@@ -220,11 +220,15 @@ public final class TrainingStep implements AutoCloseable {
         int correct = 0;
         int certified = 0;
         try (NDManager pass = network.newPass()) {
+            if (robust) {
+                // Read by every shard; the step's final vectors replace them after the pass.
+                globalVectors.values().forEach(g -> g.tempAttach(pass));
+            }
             List<Shard> parts = new ArrayList<>();
             for (int s = 0; s < count; s++) {
                 int from = (int) ((long) b * s / count);
                 int to = (int) ((long) b * (s + 1) / count);
-                parts.add(shard(pass, count == 1 ? pass : pass.newSubManager(), batch, from, to, robust));
+                parts.add(shard(count == 1 ? pass : pass.newSubManager(), batch, from, to, robust));
             }
             mark(timer, "store read");
             List<Outcome> outcomes;
@@ -268,8 +272,7 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /** A part of a batch with its arrays in its own manager. */
-    private record Shard(NDManager manager, NDArray x, NDArray y, int[] ids, Map<Integer, NDArray> local,
-            Map<Integer, NDArray> global) {
+    private record Shard(NDManager manager, NDArray x, NDArray y, int[] ids, Map<Integer, NDArray> local) {
         int size() {
             return ids.length;
         }
@@ -279,7 +282,7 @@ public final class TrainingStep implements AutoCloseable {
     private record Outcome(float loss, float robustLoss, int correct, int certified, SpectralVectors localVs,
             SpectralVectors globalVs) {}
 
-    private Shard shard(NDManager pass, NDManager manager, Batch batch, int from, int to, boolean robust) {
+    private Shard shard(NDManager manager, Batch batch, int from, int to, boolean robust) {
         long[] inShape = network.spec().inputShape();
         int n = to - from;
         int pixels = (int) (inShape[0] * inShape[1] * inShape[2]);
@@ -288,15 +291,12 @@ public final class TrainingStep implements AutoCloseable {
         NDArray ys = manager.create(Arrays.copyOfRange(batch.y(), from, to), new Shape(n));
         int[] ids = Arrays.copyOfRange(batch.ids(), from, to);
         Map<Integer, NDArray> local = new LinkedHashMap<>();
-        Map<Integer, NDArray> global = new LinkedHashMap<>();
         if (robust) {
             for (int s = 0; s < hiddenAffine.size(); s++) {
                 local.put(hiddenAffine.get(s), store.read(manager, ids, s));
             }
-            global.putAll(globalVectors);
-            global.values().forEach(g -> g.tempAttach(pass));
         }
-        return new Shard(manager, xs, ys, ids, local, global);
+        return new Shard(manager, xs, ys, ids, local);
     }
 
     /** The whole batch on the calling thread, gradients through DJL's collector. */
@@ -341,7 +341,7 @@ public final class TrainingStep implements AutoCloseable {
         SpectralVectors localVs = null;
         SpectralVectors globalVs = null;
         if (robust) {
-            globalVs = new SpectralVectors(new LinkedHashMap<>(part.global()), sniter, gradient);
+            globalVs = new SpectralVectors(globalVectors, sniter, gradient);
             localVs = new SpectralVectors(part.local(), sniter, gradient);
             // Only the labels' column of the BCP translation: what the loss reads.
             BoundResult r = LocalLipschitzBound.compute(network, x, part.manager().full(new Shape(part.size()), eps),
