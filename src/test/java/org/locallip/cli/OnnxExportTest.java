@@ -26,10 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
-import org.locallip.eval.CertifyOptions;
-import org.locallip.eval.StartingVectors;
-import org.locallip.onnx.CertifierGraphWriter;
-import org.locallip.onnx.OnnxCertifier;
+import org.locallip.certify.BoundarySearch;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.PgdAttack;
+import org.locallip.certify.RadiusSearch;
+import org.locallip.certify.StartingVectors;
+import org.locallip.onnx.certifier.CertifierGraphWriter;
+import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Prediction;
@@ -110,13 +113,7 @@ class OnnxExportTest {
         }
         float[] scaled = new float[raw.length];
         model.imageLayout().toDense(test, scaled, 0);
-        float[] ours = model.withNetwork(net -> {
-            try (ai.djl.ndarray.NDManager pass = net.newPass()) {
-                long[] in = net.spec().inputShape();
-                return net.forward(pass.create(scaled, new ai.djl.ndarray.types.Shape(test.size(), in[0], in[1], in[2])))
-                        .toFloatArray();
-            }
-        });
+        float[] ours = model.logits(scaled, test.size());
         int c = model.getOutputIDInfo().size();
         double worst = 0;
         for (int i = 0; i < test.size(); i++) {
@@ -216,7 +213,7 @@ class OnnxExportTest {
             }
             double[] radius = cpu.certifiedRadius(flat(few), few.size());
             for (int i = 0; i < few.size(); i++) {
-                assertEquals(a.get(i).certified(), radius[i] >= 0.1 - OnnxCertifier.RADIUS_PRECISION,
+                assertEquals(a.get(i).certified(), radius[i] >= 0.1 - RadiusSearch.DEFAULT_PRECISION,
                         "radius " + radius[i] + " of example " + i + " vs certified " + a.get(i).certified());
             }
         }
@@ -345,22 +342,18 @@ class OnnxExportTest {
             largest = Math.max(largest, c.radius());
         }
         model.imageLayout().toDense(chosen, x, 0);
-        org.locallip.eval.PgdAttack attack = new org.locallip.eval.PgdAttack(1.0, large ? 500 : 200, 0.25,
-                large ? 10 : 3);
-        boolean[] held = model.withNetwork(net -> attack.robust(net, x, y, radii, 99));
+        PgdAttack attack = new PgdAttack(1.0, large ? 500 : 200, 0.25, large ? 10 : 3);
+        boolean[] held = model.robustUnderAttack(attack, x, y, radii, 99);
         int flipped = 0;
         for (boolean h : held) {
             flipped += h ? 0 : 1;
         }
         assertEquals(0, flipped, "certified points flipped inside their certified radius");
 
-        org.locallip.eval.BoundarySearch search = new org.locallip.eval.BoundarySearch(large ? 200 : 40,
-                large ? 30 : 16, 4 * largest);
-        double[] alongMargin = model.withNetwork(net -> search.flipDistances(net, x, y,
-                org.locallip.eval.BoundarySearch.marginDescent(net, x, y)));
-        float[] adversarial = model.withNetwork(net -> attack.attack(net, x, y, wide, new java.util.SplittableRandom(7)));
-        double[] alongAttack = model.withNetwork(net -> search.flipDistances(net, x, y,
-                org.locallip.eval.BoundarySearch.towards(x, adversarial, size)));
+        BoundarySearch search = new BoundarySearch(large ? 200 : 40, large ? 30 : 16, 4 * largest);
+        double[] alongMargin = model.flipDistances(search, x, y, model.marginDescent(x, y));
+        float[] adversarial = model.attack(attack, x, y, wide, new java.util.SplittableRandom(7));
+        double[] alongAttack = model.flipDistances(search, x, y, BoundarySearch.towards(x, adversarial, size));
         double closest = Double.POSITIVE_INFINITY;
         int found = 0;
         for (int k = 0; k < y.length; k++) {

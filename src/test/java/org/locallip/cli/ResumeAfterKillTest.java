@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.locallip.LocalLipModel;
 import org.locallip.network.SafeTensors;
-import org.locallip.network.Tensor;
+import org.locallip.tensor.Tensor;
 import org.tribuo.Model;
 
 import java.io.DataInputStream;

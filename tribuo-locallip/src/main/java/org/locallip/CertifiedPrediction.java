@@ -17,6 +17,8 @@ package org.locallip;
 
 import org.tribuo.classification.Label;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +26,10 @@ import java.util.Map;
  * logits), whether the prediction is certified at the requested L2 radius {@code eps}, the
  * worst-case margin there, and the largest certified radius found for the example (NaN when the
  * radius was not searched). A certified prediction cannot change under any perturbation of L2
- * norm below {@code eps}, as far as the power-iteration estimates of the local norms hold
- * (ALGORITHM.md section 7).
+ * norm below {@code eps}, as far as the power-iteration estimates of the norms hold
+ * (docs/ALGORITHM.md section 7).
  *
- * @param label the predicted label.
+ * @param label the predicted label, scored with its probability.
  * @param scores the softmax score of every label.
  * @param eps the radius the certificate is for.
  * @param certified whether the prediction is certified at {@code eps}.
@@ -36,6 +38,49 @@ import java.util.Map;
  */
 public record CertifiedPrediction(Label label, Map<String, Double> scores, double eps, boolean certified,
         double margin, double radius) {
+
+    /**
+     * The certified prediction of one example from its logits: the one place a certifier (DJL or
+     * ONNX Runtime) turns logits into a prediction.
+     *
+     * @param labels the label names in class order.
+     * @param logits a row-major batch of logits.
+     * @param offset where the example's logits start.
+     * @param eps the radius certified at.
+     * @param certified whether the prediction is certified there.
+     * @param margin the worst-case margin there.
+     * @param radius the largest certified radius, or NaN.
+     * @return the certified prediction (the predicted class is the first largest logit).
+     */
+    public static CertifiedPrediction fromLogits(List<String> labels, float[] logits, int offset, double eps,
+            boolean certified, double margin, double radius) {
+        int c = labels.size();
+        double[] p = softmax(logits, offset, c);
+        int best = argMax(logits, offset, c);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (int j = 0; j < c; j++) {
+            scores.put(labels.get(j), p[j]);
+        }
+        return new CertifiedPrediction(new Label(labels.get(best), p[best]), scores, eps, certified, margin, radius);
+    }
+
+    /**
+     * The index of the first largest logit of one example.
+     *
+     * @param logits a row-major batch of logits.
+     * @param offset where the example's logits start.
+     * @param classes how many classes.
+     * @return the predicted class.
+     */
+    public static int argMax(float[] logits, int offset, int classes) {
+        int best = 0;
+        for (int j = 1; j < classes; j++) {
+            if (logits[offset + j] > logits[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
 
     /**
      * The softmax of one example's logits, computed stably in double precision.

@@ -24,11 +24,15 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 
-import org.locallip.bound.BoundNetwork;
 import org.locallip.bound.RobustLoss;
+import org.locallip.certify.BoundarySearch;
+import org.locallip.certify.Certifier;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.PgdAttack;
+import org.locallip.certify.StartingVectors;
 import org.locallip.data.ImageLayout;
-import org.locallip.eval.Certifier;
-import org.locallip.eval.CertifyOptions;
+import org.locallip.engine.DjlNetwork;
+import org.locallip.engine.DjlOps;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
@@ -38,7 +42,6 @@ import org.tribuo.util.onnx.ONNXNode;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
-import org.locallip.protos.ImageLayoutProto;
 import org.locallip.protos.LocalLipModelProto;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
@@ -93,7 +96,8 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     private final CertifyOptions certifyOptions;
 
     private transient NDManager manager;
-    private transient BoundNetwork network;
+    private transient DjlNetwork network;
+    private transient Certifier certifier;
     private transient boolean closed;
 
     LocalLipModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
@@ -152,9 +156,12 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         } catch (IOException e) {
             throw new IllegalStateException("Invalid protobuf, unreadable weights: " + e.getMessage(), e);
         }
-        ImageLayoutProto l = proto.getLayout();
-        ImageLayout layout = new ImageLayout(l.getChannels(), l.getHeight(), l.getWidth(),
-                ImageLayout.Naming.valueOf(l.getNaming()), l.getScale(), l.getMinValue(), l.getMaxValue());
+        ImageLayout layout;
+        try {
+            layout = ImageLayout.fromProto(proto.getLayout());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid protobuf, bad image layout: " + e.getMessage(), e);
+        }
         return new LocalLipModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputDomain,
                 weights, layout, proto.getEps(), RobustLoss.Kind.valueOf(proto.getLoss()),
                 CertifyOptions.paper().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()));
@@ -177,9 +184,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                 .setLayers(spec.layersText())
                 .setWeights(ByteString.copyFrom(w))
                 .setWeightsCrc32(crc.getValue())
-                .setLayout(ImageLayoutProto.newBuilder().setChannels(layout.channels()).setHeight(layout.height())
-                        .setWidth(layout.width()).setNaming(layout.naming().name()).setScale(layout.scale())
-                        .setMinValue(layout.minValue()).setMaxValue(layout.maxValue()))
+                .setLayout(layout.toProto())
                 .setEps(eps)
                 .setLoss(loss.name())
                 .setEvalSniter(certifyOptions.sniter())
@@ -194,13 +199,14 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                 .build();
     }
 
-    private synchronized BoundNetwork network() {
+    private synchronized DjlNetwork network() {
         if (closed) {
             throw new IllegalStateException("the model '" + getName() + "' is closed");
         }
         if (network == null) {
             manager = NDManager.newBaseManager();
-            network = BoundNetwork.create(weights, manager, false);
+            network = DjlNetwork.create(weights, manager, false);
+            certifier = new Certifier(network);
         }
         return network;
     }
@@ -215,39 +221,51 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         List<Example<Label>> all = new ArrayList<>();
         examples.forEach(all::add);
         List<Prediction<Label>> out = new ArrayList<>(all.size());
-        synchronized (this) {
-            BoundNetwork net = network();
-            long[] in = spec.inputShape();
-            for (int from = 0; from < all.size(); from += PREDICT_BATCH) {
-                List<Example<Label>> batch = all.subList(from, Math.min(all.size(), from + PREDICT_BATCH));
-                float[] x = new float[batch.size() * layout.size()];
-                layout.toDense(batch, x, 0);
-                try (NDManager pass = net.newPass()) {
-                    NDArray logits = net.forward(pass.create(x, new Shape(batch.size(), in[0], in[1], in[2])));
-                    float[] probs = logits.softmax(1).toFloatArray();
-                    int c = outputIDInfo.size();
-                    for (int i = 0; i < batch.size(); i++) {
-                        out.add(prediction(batch.get(i), probs, i * c));
-                    }
-                }
+        List<String> labels = labelNames();
+        for (int from = 0; from < all.size(); from += PREDICT_BATCH) {
+            List<Example<Label>> batch = all.subList(from, Math.min(all.size(), from + PREDICT_BATCH));
+            float[] x = new float[batch.size() * layout.size()];
+            layout.toDense(batch, x, 0);
+            float[] logits = logits(x, batch.size());
+            int c = labels.size();
+            for (int i = 0; i < batch.size(); i++) {
+                CertifiedPrediction p = CertifiedPrediction.fromLogits(labels, logits, i * c, 0, false, Double.NaN,
+                        Double.NaN);
+                Map<String, Label> scores = new LinkedHashMap<>();
+                p.scores().forEach((name, score) -> scores.put(name, new Label(name, score)));
+                out.add(new Prediction<>(p.label(), scores, batch.get(i).size(), batch.get(i), true));
             }
         }
         return out;
     }
 
-    private Prediction<Label> prediction(Example<Label> example, float[] probs, int offset) {
-        int c = outputIDInfo.size();
-        Map<String, Label> scores = new LinkedHashMap<>();
-        int best = 0;
-        for (int j = 0; j < c; j++) {
-            String name = outputIDInfo.getOutput(j).getLabel();
-            scores.put(name, new Label(name, probs[offset + j]));
-            if (probs[offset + j] > probs[offset + best]) {
-                best = j;
-            }
+    /**
+     * The logits of dense images, the clean forward pass.
+     *
+     * @param x row-major {@code (n, C, H, W)} scaled pixels.
+     * @param n the number of images.
+     * @return row-major {@code (n, classes)} logits.
+     */
+    public synchronized float[] logits(float[] x, int n) {
+        DjlNetwork net = network();
+        long[] in = spec.inputShape();
+        try (NDManager pass = net.newPass()) {
+            DjlOps ops = net.ops(pass);
+            return net.forward(ops, pass.create(x, new Shape(n, in[0], in[1], in[2]))).toFloatArray();
         }
-        Label top = outputIDInfo.getOutput(best);
-        return new Prediction<>(new Label(top.getLabel(), probs[offset + best]), scores, example.size(), example, true);
+    }
+
+    /**
+     * The label names in class order.
+     *
+     * @return the names.
+     */
+    public List<String> labelNames() {
+        List<String> labels = new ArrayList<>(outputIDInfo.size());
+        for (int j = 0; j < outputIDInfo.size(); j++) {
+            labels.add(outputIDInfo.getOutput(j).getLabel());
+        }
+        return labels;
     }
 
     /**
@@ -265,8 +283,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
 
     /**
      * Certifies examples, batched. The radius of each example (when {@code options.radius()}) is
-     * the largest {@code eps} at which the prediction stays certified, found by bisection over the
-     * whole bound (see {@link Certifier}).
+     * the largest {@code eps} at which the prediction stays certified ({@code RadiusSearch}).
      *
      * @param examples the examples.
      * @param eps the L2 radius to certify at.
@@ -274,38 +291,108 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
      * @return one certified prediction per example, in order.
      */
     public List<CertifiedPrediction> certify(List<Example<Label>> examples, double eps, CertifyOptions options) {
+        float[] x = new float[examples.size() * layout.size()];
+        layout.toDense(examples, x, 0);
+        return certify(x, examples.size(), eps, options);
+    }
+
+    /**
+     * Certifies dense images, batched.
+     *
+     * @param x row-major {@code (n, C, H, W)} scaled pixels.
+     * @param n the number of images.
+     * @param eps the L2 radius to certify at.
+     * @param options iteration counts, radius search.
+     * @return one certified prediction per image, in order.
+     */
+    public List<CertifiedPrediction> certify(float[] x, int n, double eps, CertifyOptions options) {
         if (!(eps >= 0) || Double.isInfinite(eps)) {
             throw new IllegalArgumentException("eps must be finite and >= 0, found " + eps);
         }
-        float[] x = new float[examples.size() * layout.size()];
-        layout.toDense(examples, x, 0);
         List<Certifier.Outcome> outcomes;
         synchronized (this) {
-            outcomes = Certifier.certify(network(), x, examples.size(), eps, options);
+            network();
+            try {
+                outcomes = certifier.certify(x, n, eps, options);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("certification failed: " + e.getMessage(), e);
+            }
         }
+        List<String> labels = labelNames();
         List<CertifiedPrediction> out = new ArrayList<>(outcomes.size());
         for (Certifier.Outcome o : outcomes) {
-            double[] p = CertifiedPrediction.softmax(o.logits(), 0, o.logits().length);
-            Map<String, Double> scores = new LinkedHashMap<>();
-            for (int j = 0; j < p.length; j++) {
-                scores.put(outputIDInfo.getOutput(j).getLabel(), p[j]);
-            }
-            out.add(new CertifiedPrediction(outputIDInfo.getOutput(o.predicted()), scores, eps, o.certified(),
-                    o.margin(), o.radius()));
+            out.add(CertifiedPrediction.fromLogits(labels, o.logits(), 0, eps, o.certified(), o.margin(), o.radius()));
         }
         return out;
     }
 
     /**
-     * Runs a function on the model's DJL network (for evaluation code such as the PGD attack),
-     * serialised with the model's other calls.
+     * The global spectral norm of every hidden affine layer, by power iteration from fixed
+     * starting vectors (what an exported certifier stores as constants).
      *
-     * @param work the function.
-     * @param <R> its result.
-     * @return its result.
+     * @param starts the starting vectors.
+     * @param sniter the power iterations.
+     * @return the norms by layer index.
      */
-    public synchronized <R> R withNetwork(java.util.function.Function<BoundNetwork, R> work) {
-        return work.apply(network());
+    public synchronized Map<Integer, Float> globalNorms(StartingVectors starts, int sniter) {
+        network();
+        return certifier.globalNorms(starts, sniter);
+    }
+
+    /**
+     * Runs a PGD attack and reports which examples the model still classifies correctly.
+     *
+     * @param attack the attack.
+     * @param x row-major {@code (n, C, H, W)} images in [0, 1].
+     * @param y the label indices.
+     * @param radii the L2 radius of each example.
+     * @param seed the seed of the random starts.
+     * @return per example: true if no start was misclassified after the attack.
+     */
+    public synchronized boolean[] robustUnderAttack(PgdAttack attack, float[] x, long[] y, double[] radii, long seed) {
+        return attack.robust(network(), x, y, radii, seed);
+    }
+
+    /**
+     * Runs one PGD attack from a random start.
+     *
+     * @param attack the attack.
+     * @param x the images.
+     * @param y the label indices.
+     * @param radii the L2 radius of each example.
+     * @param rng the generator of the random start.
+     * @return the adversarial images.
+     */
+    public synchronized float[] attack(PgdAttack attack, float[] x, long[] y, double[] radii,
+            java.util.SplittableRandom rng) {
+        return attack.attack(network(), x, y, radii, rng);
+    }
+
+    /**
+     * The direction in which the margin falls fastest at each image ({@link BoundarySearch#marginDescent}).
+     *
+     * @param x the images.
+     * @param y the label indices.
+     * @return unit directions, like {@code x}.
+     */
+    public synchronized float[] marginDescent(float[] x, long[] y) {
+        return BoundarySearch.marginDescent(network(), x, y);
+    }
+
+    /**
+     * The L2 distance to the first prediction change along each image's direction
+     * ({@link BoundarySearch#flipDistances}).
+     *
+     * @param search the search settings.
+     * @param x the images.
+     * @param y the label indices (the predictions to keep).
+     * @param directions one direction per image.
+     * @return the distances, infinite where none was found.
+     */
+    public synchronized double[] flipDistances(BoundarySearch search, float[] x, long[] y, float[] directions) {
+        return search.flipDistances(network(), x, y, directions);
     }
 
     /**
@@ -435,6 +522,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
             manager.close();
             manager = null;
             network = null;
+            certifier = null;
         }
     }
 }

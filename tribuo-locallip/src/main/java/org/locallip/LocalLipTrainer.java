@@ -29,11 +29,13 @@ import org.locallip.bound.RobustLoss;
 import org.locallip.data.Augmentation;
 import org.locallip.data.DenseImages;
 import org.locallip.data.ImageLayout;
-import org.locallip.eval.CertifyOptions;
-import org.locallip.network.LayerSpec;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.engine.DeviceRequest;
+import org.locallip.engine.EngineThreads;
+import org.locallip.layer.ClippedReLU;
+import org.locallip.layer.LayerSpec;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
-import org.locallip.network.Tensor;
 import org.locallip.network.Weights;
 import org.locallip.train.TrainingLoop;
 import org.locallip.train.TrainingSchedule;
@@ -196,40 +198,6 @@ public final class LocalLipTrainer implements Trainer<Label> {
         postConfig();
     }
 
-    private LocalLipTrainer(Builder b) {
-        this.network = b.network;
-        this.layers = b.layers;
-        this.imageLayout = b.imageLayout;
-        this.loss = b.loss;
-        this.epsTrain = b.epsTrain;
-        this.epsTest = b.epsTest;
-        this.epochs = b.epochs;
-        this.warmupEpochs = b.warmupEpochs;
-        this.rampupEpochs = b.rampupEpochs;
-        this.batchSize = b.batchSize;
-        this.learningRate = b.learningRate;
-        this.lrSchedule = b.lrSchedule;
-        this.endLearningRate = b.endLearningRate;
-        this.sniter = b.sniter;
-        this.optIter = b.optIter;
-        this.evalSniter = b.evalSniter;
-        this.evalOptIter = b.evalOptIter;
-        this.thresholdInit = b.thresholdInit;
-        this.cropPadding = b.cropPadding;
-        this.horizontalFlip = b.horizontalFlip;
-        this.seed = b.seed;
-        this.device = b.device;
-        this.requireDevice = b.requireDevice;
-        this.checkpointDir = b.checkpointDir;
-        this.checkpointEverySteps = b.checkpointEverySteps;
-        this.checkpointEveryEpochs = b.checkpointEveryEpochs;
-        this.batchShards = b.batchShards;
-        this.powerIterationGradient = b.powerIterationGradient;
-        this.vectorPrecision = b.vectorPrecision;
-        this.vectorLocation = b.vectorLocation;
-        postConfig();
-    }
-
     /**
      * A builder starting from the defaults.
      *
@@ -241,65 +209,74 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     @Override
     public synchronized void postConfig() {
-        try {
-            validate();
-        } catch (IllegalArgumentException e) {
-            throw new PropertyException("", e.getMessage());
-        }
+        validate();
         this.rng = new SplittableRandom(seed);
     }
 
+    /** Checks every setting; a {@link PropertyException} names the field at fault. */
     private void validate() {
-        require(epsTrain >= 0 && Double.isFinite(epsTrain), "epsTrain must be finite and >= 0, found " + epsTrain);
-        require(epsTest >= 0 && Double.isFinite(epsTest), "epsTest must be finite and >= 0, found " + epsTest);
-        require(epochs >= 1, "epochs must be >= 1, found " + epochs);
-        require(warmupEpochs >= 0, "warmupEpochs must be >= 0, found " + warmupEpochs);
-        require(rampupEpochs >= 1, "rampupEpochs must be >= 1, found " + rampupEpochs);
-        require(epochs >= warmupEpochs + rampupEpochs, "epochs (" + epochs + ") must be >= warmupEpochs + rampupEpochs ("
-                + (warmupEpochs + rampupEpochs) + ")");
-        require(batchSize >= 1, "batchSize must be >= 1, found " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0, found " + learningRate);
-        require(endLearningRate > 0 && Double.isFinite(endLearningRate), "endLearningRate must be > 0, found "
+        check(epsTrain >= 0 && Double.isFinite(epsTrain), "epsTrain", "must be finite and >= 0, found " + epsTrain);
+        check(epsTest >= 0 && Double.isFinite(epsTest), "epsTest", "must be finite and >= 0, found " + epsTest);
+        check(epochs >= 1, "epochs", "must be >= 1, found " + epochs);
+        check(warmupEpochs >= 0, "warmupEpochs", "must be >= 0, found " + warmupEpochs);
+        check(rampupEpochs >= 1, "rampupEpochs", "must be >= 1, found " + rampupEpochs);
+        check(epochs >= warmupEpochs + rampupEpochs, "epochs", "epochs (" + epochs
+                + ") must be >= warmupEpochs + rampupEpochs (" + (warmupEpochs + rampupEpochs) + ")");
+        check(batchSize >= 1, "batchSize", "must be >= 1, found " + batchSize);
+        check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0, found " + learningRate);
+        check(endLearningRate > 0 && Double.isFinite(endLearningRate), "endLearningRate", "must be > 0, found "
                 + endLearningRate);
-        require(sniter >= 1, "sniter must be >= 1, found " + sniter);
-        require(optIter >= 1, "optIter must be >= 1, found " + optIter);
-        require(evalSniter >= 1, "evalSniter must be >= 1, found " + evalSniter);
-        require(evalOptIter >= 1, "evalOptIter must be >= 1, found " + evalOptIter);
-        require(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit must be >= 0, found " + thresholdInit);
-        require(cropPadding >= 0, "cropPadding must be >= 0, found " + cropPadding);
-        require(checkpointEverySteps >= 0 && checkpointEveryEpochs >= 0, "checkpoint intervals must be >= 0");
-        require(batchShards >= 0, "batchShards must be >= 0 (0: automatic)");
-        require(powerIterationGradient != null, "powerIterationGradient must be THROUGH_ITERATIONS or FINAL_STEP");
-        require(loss != null && lrSchedule != null && vectorPrecision != null && vectorLocation != null,
-                "loss, lrSchedule, vectorPrecision and vectorLocation must be set");
-        parseDevice(device);
+        check(sniter >= 1, "sniter", "must be >= 1, found " + sniter);
+        check(optIter >= 1, "optIter", "must be >= 1, found " + optIter);
+        check(evalSniter >= 1, "evalSniter", "must be >= 1, found " + evalSniter);
+        check(evalOptIter >= 1, "evalOptIter", "must be >= 1, found " + evalOptIter);
+        check(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit", "must be >= 0, found "
+                + thresholdInit);
+        check(cropPadding >= 0, "cropPadding", "must be >= 0, found " + cropPadding);
+        check(checkpointEverySteps >= 0, "checkpointEverySteps", "must be >= 0, found " + checkpointEverySteps);
+        check(checkpointEveryEpochs >= 0, "checkpointEveryEpochs", "must be >= 0, found " + checkpointEveryEpochs);
+        check(batchShards >= 0, "batchShards", "must be >= 0 (0: automatic), found " + batchShards);
+        check(powerIterationGradient != null, "powerIterationGradient", "must be THROUGH_ITERATIONS or FINAL_STEP");
+        check(loss != null, "loss", "must be GLORO or BCP");
+        check(lrSchedule != null, "lrSchedule", "must be EXP or CONSTANT");
+        check(vectorPrecision != null, "vectorPrecision", "must be FLOAT32, FLOAT16 or BFLOAT16");
+        check(vectorLocation != null, "vectorLocation", "must be MEMORY or MAPPED");
+        try {
+            DeviceRequest.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException("", "device", e.getMessage());
+        }
         this.spec = buildSpec();
         ImageLayout l = layout();
         long[] in = spec.inputShape();
-        require(l.channels() == in[0] && l.height() == in[1] && l.width() == in[2], "imageLayout " + l
+        check(l.channels() == in[0] && l.height() == in[1] && l.width() == in[2], "imageLayout", "imageLayout " + l
                 + " does not match the network's input " + in[0] + "x" + in[1] + "x" + in[2]);
     }
 
-    private static void require(boolean ok, String message) {
+    private static void check(boolean ok, String field, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new PropertyException("", field, message);
         }
     }
 
     private NetworkSpec buildSpec() {
         NetworkSpec base;
         if (layers != null && !layers.isBlank()) {
-            require(imageLayout != null, "layers needs an imageLayout for the input shape");
-            base = NetworkSpec.parse(imageLayout.channels(), imageLayout.height(), imageLayout.width(), layers);
+            check(imageLayout != null, "layers", "a network given by its layers needs an imageLayout for the input shape");
+            try {
+                base = NetworkSpec.parse(imageLayout.channels(), imageLayout.height(), imageLayout.width(), layers);
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException("", "layers", e.getMessage());
+            }
         } else {
-            require(Presets.contains(network), "unknown network preset '" + network + "': known presets are "
+            check(Presets.contains(network), "network", "unknown network preset '" + network + "': known presets are "
                     + Presets.names());
             base = Presets.get(network);
         }
         if (thresholdInit > 0) {
             List<LayerSpec> replaced = new ArrayList<>();
             for (LayerSpec l : base.layers()) {
-                replaced.add(l instanceof LayerSpec.ClippedReLU ? new LayerSpec.ClippedReLU((float) thresholdInit) : l);
+                replaced.add(l instanceof ClippedReLU ? new ClippedReLU((float) thresholdInit) : l);
             }
             long[] in = base.inputShape();
             base = new NetworkSpec((int) in[0], (int) in[1], (int) in[2], replaced);
@@ -325,28 +302,6 @@ public final class LocalLipTrainer implements Trainer<Label> {
         return new ImageLayout((int) in[0], (int) in[1], (int) in[2], ImageLayout.Naming.FLAT_CHW, 255.0);
     }
 
-    /** Parses auto / cpu / gpu / gpu:N; returns the GPU index, -1 for cpu, -2 for auto. */
-    private static int parseDevice(String device) {
-        String d = device == null ? "" : device.trim().toLowerCase();
-        if (d.equals("auto")) {
-            return -2;
-        } else if (d.equals("cpu")) {
-            return -1;
-        } else if (d.equals("gpu")) {
-            return 0;
-        } else if (d.startsWith("gpu:")) {
-            try {
-                int i = Integer.parseInt(d.substring(4));
-                if (i >= 0) {
-                    return i;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the error
-            }
-        }
-        throw new IllegalArgumentException("device must be auto, cpu, gpu or gpu:N, found '" + device + "'");
-    }
-
     /**
      * The device training will use: the requested GPU when DJL sees it, else the CPU (with a
      * warning, or an error if {@code requireDevice}).
@@ -356,22 +311,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
      * @throws IllegalStateException if a GPU is required and absent.
      */
     Device resolveDevice(int gpuCount) {
-        int wanted = parseDevice(device);
-        if (wanted == -1) {
-            return Device.cpu();
-        }
-        if (wanted == -2) {
-            return gpuCount > 0 ? Device.gpu(0) : Device.cpu();
-        }
-        if (wanted < gpuCount) {
-            return Device.gpu(wanted);
-        }
-        String msg = "device " + device + " was requested but DJL sees " + gpuCount + " GPU(s)";
-        if (requireDevice) {
-            throw new IllegalStateException(msg + " and requireDevice is set");
-        }
-        logger.warning(msg + "; training on the CPU");
-        return Device.cpu();
+        return DeviceRequest.parse(device).resolve(gpuCount, requireDevice, "training");
     }
 
     @Override
@@ -393,8 +333,10 @@ public final class LocalLipTrainer implements Trainer<Label> {
             throw new IllegalArgumentException("the training dataset contains unknown labels; this trainer is supervised");
         }
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
-        if (labels.size() != spec.numClasses()) {
-            throw new IllegalArgumentException("the network has " + spec.numClasses() + " outputs but the dataset has "
+        // A preset takes its class count from the data; a network written out layer by layer must match it.
+        NetworkSpec net = layers.isBlank() ? spec.withClasses(labels.size()) : spec;
+        if (labels.size() != net.numClasses()) {
+            throw new IllegalArgumentException("the network has " + net.numClasses() + " outputs but the dataset has "
                     + labels.size() + " labels " + labels.getDomain());
         }
         long localSeed;
@@ -421,12 +363,12 @@ public final class LocalLipTrainer implements Trainer<Label> {
                 vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
                 fingerprint(trainerProvenance, invocation, examples), shardsFor(dev),
                 powerIterationGradient);
-        logger.info("training " + spec + " on " + data.size() + " examples, " + dev + ", " + engine.getEngineName()
+        logger.info("training " + net + " on " + data.size() + " examples, " + dev + ", " + engine.getEngineName()
                 + " " + engine.getVersion());
         Weights trained;
         int shards = settings.shards();
         try (NDManager manager = NDManager.newBaseManager(dev, engine.getEngineName())) {
-            trained = TrainingLoop.train(settings, data, Weights.initialise(spec, localSeed), manager, null);
+            trained = TrainingLoop.train(settings, data, Weights.initialise(net, localSeed), manager, null);
         }
         Map<String, Provenance> instance = new HashMap<>(runProvenance);
         instance.put("djl-version", new StringProvenance("djl-version", Engine.getDjlVersion()));
@@ -445,7 +387,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
         if (batchShards > 0) {
             return batchShards;
         }
-        return dev.isGpu() ? 1 : Math.max(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        return dev.isGpu() ? 1 : Math.max(1, EngineThreads.intraOp());
     }
 
     private static String fingerprint(TrainerProvenance provenance, int invocation, Dataset<Label> data) {
@@ -493,114 +435,101 @@ public final class LocalLipTrainer implements Trainer<Label> {
                 + ", batchSize=" + batchSize + ", sniter=" + sniter + ", optIter=" + optIter + ", seed=" + seed + ")";
     }
 
-    /** Builds a {@link LocalLipTrainer}; every setter has the default of the trainer's field. */
+    /**
+     * Builds a {@link LocalLipTrainer}: every setter sets the field of the same name of a trainer
+     * that starts at the defaults, so the defaults are stated once, on the fields. Use a builder
+     * once.
+     */
     public static final class Builder {
-        private String network = "mnist_4c3f_relux";
-        private String layers = "";
-        private ImageLayout imageLayout;
-        private RobustLoss.Kind loss = RobustLoss.Kind.GLORO;
-        private double epsTrain = 1.75;
-        private double epsTest = 1.58;
-        private int epochs = 300;
-        private int warmupEpochs = 0;
-        private int rampupEpochs = 150;
-        private int batchSize = 256;
-        private double learningRate = 1e-3;
-        private LrSchedule lrSchedule = LrSchedule.EXP;
-        private double endLearningRate = 5e-6;
-        private int sniter = 5;
-        private int optIter = 10;
-        private int evalSniter = CertifyOptions.PAPER_SNITER;
-        private int evalOptIter = CertifyOptions.PAPER_OPT_ITER;
-        private double thresholdInit = 0;
-        private int cropPadding = 0;
-        private boolean horizontalFlip = false;
-        private long seed = Trainer.DEFAULT_SEED;
-        private String device = "auto";
-        private boolean requireDevice = false;
-        private String checkpointDir = "";
-        private int checkpointEverySteps = 0;
-        private int checkpointEveryEpochs = 1;
-        private int batchShards = 0;
-        private PowerIterationGradient powerIterationGradient = PowerIterationGradient.THROUGH_ITERATIONS;
-        private VectorStore.Precision vectorPrecision = VectorStore.Precision.FLOAT32;
-        private VectorStore.Location vectorLocation = VectorStore.Location.MEMORY;
+        private final LocalLipTrainer t = new LocalLipTrainer();
+        private boolean built;
 
         private Builder() {}
 
+        private Builder set(Runnable setter) {
+            if (built) {
+                throw new IllegalStateException("this builder has built its trainer already");
+            }
+            setter.run();
+            return this;
+        }
+
         /** @param v a preset name. @return this builder. */
-        public Builder network(String v) { network = v; return this; }
+        public Builder network(String v) { return set(() -> t.network = v); }
         /** @param v layers in text form (needs an image layout). @return this builder. */
-        public Builder layers(String v) { layers = v; return this; }
+        public Builder layers(String v) { return set(() -> t.layers = v); }
         /** @param v the image layout. @return this builder. */
-        public Builder imageLayout(ImageLayout v) { imageLayout = v; return this; }
+        public Builder imageLayout(ImageLayout v) { return set(() -> t.imageLayout = v); }
         /** @param v the robust loss. @return this builder. */
-        public Builder loss(RobustLoss.Kind v) { loss = v; return this; }
+        public Builder loss(RobustLoss.Kind v) { return set(() -> t.loss = v); }
         /** @param v the training eps. @return this builder. */
-        public Builder epsTrain(double v) { epsTrain = v; return this; }
+        public Builder epsTrain(double v) { return set(() -> t.epsTrain = v); }
         /** @param v the test eps. @return this builder. */
-        public Builder epsTest(double v) { epsTest = v; return this; }
+        public Builder epsTest(double v) { return set(() -> t.epsTest = v); }
         /** @param v total epochs. @return this builder. */
-        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder epochs(int v) { return set(() -> t.epochs = v); }
         /** @param v warm-up epochs. @return this builder. */
-        public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+        public Builder warmupEpochs(int v) { return set(() -> t.warmupEpochs = v); }
         /** @param v ramp-up epochs. @return this builder. */
-        public Builder rampupEpochs(int v) { rampupEpochs = v; return this; }
+        public Builder rampupEpochs(int v) { return set(() -> t.rampupEpochs = v); }
         /** @param v the batch size. @return this builder. */
-        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder batchSize(int v) { return set(() -> t.batchSize = v); }
         /** @param v the learning rate. @return this builder. */
-        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder learningRate(double v) { return set(() -> t.learningRate = v); }
         /** @param v the learning-rate schedule. @return this builder. */
-        public Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
+        public Builder lrSchedule(LrSchedule v) { return set(() -> t.lrSchedule = v); }
         /** @param v the final learning rate. @return this builder. */
-        public Builder endLearningRate(double v) { endLearningRate = v; return this; }
+        public Builder endLearningRate(double v) { return set(() -> t.endLearningRate = v); }
         /** @param v training power iterations. @return this builder. */
-        public Builder sniter(int v) { sniter = v; return this; }
+        public Builder sniter(int v) { return set(() -> t.sniter = v); }
         /** @param v training BCP rounds. @return this builder. */
-        public Builder optIter(int v) { optIter = v; return this; }
+        public Builder optIter(int v) { return set(() -> t.optIter = v); }
         /** @param v power iterations when certifying. @return this builder. */
-        public Builder evalSniter(int v) { evalSniter = v; return this; }
+        public Builder evalSniter(int v) { return set(() -> t.evalSniter = v); }
         /** @param v BCP rounds when certifying. @return this builder. */
-        public Builder evalOptIter(int v) { evalOptIter = v; return this; }
+        public Builder evalOptIter(int v) { return set(() -> t.evalOptIter = v); }
         /** @param v the ClippedReLU threshold init (0: the network's). @return this builder. */
-        public Builder thresholdInit(double v) { thresholdInit = v; return this; }
+        public Builder thresholdInit(double v) { return set(() -> t.thresholdInit = v); }
         /** @param v random crop padding. @return this builder. */
-        public Builder cropPadding(int v) { cropPadding = v; return this; }
+        public Builder cropPadding(int v) { return set(() -> t.cropPadding = v); }
         /** @param v random horizontal flips. @return this builder. */
-        public Builder horizontalFlip(boolean v) { horizontalFlip = v; return this; }
+        public Builder horizontalFlip(boolean v) { return set(() -> t.horizontalFlip = v); }
         /** @param v the seed. @return this builder. */
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder seed(long v) { return set(() -> t.seed = v); }
         /** @param v auto, cpu, gpu or gpu:N. @return this builder. */
-        public Builder device(String v) { device = v; return this; }
+        public Builder device(String v) { return set(() -> t.device = v); }
         /** @param v fail when the requested GPU is absent. @return this builder. */
-        public Builder requireDevice(boolean v) { requireDevice = v; return this; }
+        public Builder requireDevice(boolean v) { return set(() -> t.requireDevice = v); }
         /** @param v the checkpoint directory. @return this builder. */
-        public Builder checkpointDir(Path v) { checkpointDir = v == null ? "" : v.toString(); return this; }
+        public Builder checkpointDir(Path v) { return set(() -> t.checkpointDir = v == null ? "" : v.toString()); }
         /** @param v checkpoint interval in steps. @return this builder. */
-        public Builder checkpointEverySteps(int v) { checkpointEverySteps = v; return this; }
+        public Builder checkpointEverySteps(int v) { return set(() -> t.checkpointEverySteps = v); }
         /** @param v checkpoint interval in epochs. @return this builder. */
-        public Builder checkpointEveryEpochs(int v) { checkpointEveryEpochs = v; return this; }
+        public Builder checkpointEveryEpochs(int v) { return set(() -> t.checkpointEveryEpochs = v); }
         /** @param v shards per batch (0: automatic, 1: none). @return this builder. */
-        public Builder batchShards(int v) { batchShards = v; return this; }
+        public Builder batchShards(int v) { return set(() -> t.batchShards = v); }
         /** @param v how gradients flow through the power iterations. @return this builder. */
-        public Builder powerIterationGradient(PowerIterationGradient v) { powerIterationGradient = v; return this; }
+        public Builder powerIterationGradient(PowerIterationGradient v) { return set(() -> t.powerIterationGradient = v); }
         /** @param v vector store precision. @return this builder. */
-        public Builder vectorPrecision(VectorStore.Precision v) { vectorPrecision = v; return this; }
+        public Builder vectorPrecision(VectorStore.Precision v) { return set(() -> t.vectorPrecision = v); }
         /** @param v vector store location. @return this builder. */
-        public Builder vectorLocation(VectorStore.Location v) { vectorLocation = v; return this; }
+        public Builder vectorLocation(VectorStore.Location v) { return set(() -> t.vectorLocation = v); }
 
         /**
          * Builds the trainer.
          *
          * @return the trainer.
-         * @throws IllegalArgumentException if a value is out of range.
+         * @throws IllegalArgumentException if a value is out of range, naming the setting.
          */
         public LocalLipTrainer build() {
+            set(() -> { });
             try {
-                return new LocalLipTrainer(this);
+                t.postConfig();
             } catch (PropertyException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
+            built = true;
+            return t;
         }
     }
 }

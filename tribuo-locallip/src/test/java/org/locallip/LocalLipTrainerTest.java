@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.locallip.eval.CertifiedEvaluation;
-import org.locallip.eval.CertifyOptions;
+import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.certify.CertifyOptions;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -143,8 +143,9 @@ class LocalLipTrainerTest {
         assertThrows(IllegalArgumentException.class, () -> trainer.train(new MutableDataset<>(
                 new org.tribuo.provenance.SimpleDataSourceProvenance("empty", new org.tribuo.classification.LabelFactory()),
                 new org.tribuo.classification.LabelFactory())));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LocalLipTrainer.builder().network("small_relux").build().train(train));
+        // a network written out layer by layer must have as many outputs as the data has labels
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyntheticImages.smallTrainer()
+                .layers(SyntheticImages.LAYERS.replace("linear:2", "linear:3")).build().train(train));
         assertTrue(e.getMessage().contains("outputs"), e.getMessage());
     }
 

@@ -21,13 +21,13 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.GsonBuilder;
 
-import org.locallip.bound.BoundNetwork;
+import org.locallip.engine.DjlNetwork;
 import org.locallip.bound.PhaseTimer;
 import org.locallip.bound.RobustLoss;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
-import org.locallip.train.EngineSelfCheck;
+import org.locallip.engine.EngineSelfCheck;
 import org.locallip.train.TrainingStep;
 import org.locallip.train.VectorStore;
 
@@ -111,7 +111,7 @@ final class BenchCommand implements Command {
         long storeBytes;
         VectorStore.Precision precision = VectorStore.Precision.valueOf(args.get("precision", "float32").toUpperCase());
         try (NDManager base = NDManager.newBaseManager();
-                BoundNetwork network = BoundNetwork.create(Weights.initialise(spec, 1), base, true);
+                DjlNetwork network = DjlNetwork.create(Weights.initialise(spec, 1), base, true);
                 VectorStore store = new VectorStore(storeExamples, TrainingStep.vectorShapes(network),
                         precision, location, storeFile, 1L);
                 TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
@@ -211,10 +211,10 @@ final class BenchCommand implements Command {
                 }
                 requests.add(r);
             }
-            org.locallip.eval.CertifyOptions options = model.certifyOptions().withBatchSize(batch)
-                    .withStarts(org.locallip.eval.StartingVectors.seeded(model.networkSpec(), 1));
-            org.locallip.onnx.OnnxCertifier certifier = onnx == null ? null
-                    : new org.locallip.onnx.OnnxCertifier(java.nio.file.Path.of(onnx), org.locallip.onnx.OnnxCertifier.Device.CPU);
+            org.locallip.certify.CertifyOptions options = model.certifyOptions().withBatchSize(batch)
+                    .withStarts(org.locallip.certify.StartingVectors.seeded(model.networkSpec(), 1));
+            org.locallip.onnx.certifier.OnnxCertifier certifier = onnx == null ? null
+                    : new org.locallip.onnx.certifier.OnnxCertifier(java.nio.file.Path.of(onnx), org.locallip.onnx.certifier.OnnxCertifier.Device.CPU);
             try {
                 java.util.function.Function<Integer, java.util.List<org.locallip.CertifiedPrediction>> serve = i -> {
                     try {
@@ -304,12 +304,12 @@ final class BenchCommand implements Command {
             for (int i = 0; i < Math.min(n, sets.test().size()); i++) {
                 examples.add(sets.test().getExample(i));
             }
-            org.locallip.eval.StartingVectors starts = org.locallip.eval.StartingVectors.seeded(model.networkSpec(), 1);
-            org.locallip.eval.CertifyOptions options = org.locallip.eval.CertifyOptions.paper()
+            org.locallip.certify.StartingVectors starts = org.locallip.certify.StartingVectors.seeded(model.networkSpec(), 1);
+            org.locallip.certify.CertifyOptions options = org.locallip.certify.CertifyOptions.paper()
                     .withIterations(sniter, optIter).withStarts(starts).withBatchSize(batch);
             java.nio.file.Path onnx = java.nio.file.Files.createTempFile("locallip-certifier", ".onnx");
             onnx.toFile().deleteOnExit();
-            java.nio.file.Files.write(onnx, org.locallip.onnx.CertifierGraphWriter.write(model, starts, sniter, optIter,
+            java.nio.file.Files.write(onnx, org.locallip.onnx.certifier.CertifierGraphWriter.write(model, starts, sniter, optIter,
                     "org.locallip", 1).toByteArray());
             model.certify(examples.subList(0, Math.min(batch, examples.size())), eps, options); // warm-up
             long t0 = System.nanoTime();
@@ -317,8 +317,8 @@ final class BenchCommand implements Command {
             double djl = (System.nanoTime() - t0) / 1e9;
             java.util.List<org.locallip.CertifiedPrediction> ortResults = new ArrayList<>();
             double ort;
-            try (org.locallip.onnx.OnnxCertifier certifier = new org.locallip.onnx.OnnxCertifier(onnx,
-                    org.locallip.onnx.OnnxCertifier.Device.CPU)) {
+            try (org.locallip.onnx.certifier.OnnxCertifier certifier = new org.locallip.onnx.certifier.OnnxCertifier(onnx,
+                    org.locallip.onnx.certifier.OnnxCertifier.Device.CPU)) {
                 certifier.certify(examples.subList(0, Math.min(batch, examples.size())), eps); // warm-up
                 long t1 = System.nanoTime();
                 for (int from = 0; from < examples.size(); from += batch) {

@@ -18,8 +18,8 @@ package org.locallip.cli;
 import com.google.gson.Gson;
 
 import org.locallip.CertifiedPrediction;
-import org.locallip.eval.CertifiedEvaluation;
-import org.locallip.onnx.OnnxCertifier;
+import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 

@@ -16,8 +16,8 @@
 package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
-import org.locallip.eval.CertifiedEvaluation;
-import org.locallip.eval.CertifyOptions;
+import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.certify.CertifyOptions;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -16,8 +16,8 @@
 package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
-import org.locallip.eval.StartingVectors;
-import org.locallip.onnx.CertifierGraphWriter;
+import org.locallip.certify.StartingVectors;
+import org.locallip.onnx.certifier.CertifierGraphWriter;
 
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@
  */
 package org.locallip.cli;
 
-import org.locallip.eval.CertifiedEvaluation;
+import org.locallip.evaluation.CertifiedEvaluation;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

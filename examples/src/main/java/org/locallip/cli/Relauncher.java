@@ -15,7 +15,7 @@
  */
 package org.locallip.cli;
 
-import org.locallip.train.EngineSelfCheck;
+import org.locallip.engine.EngineSelfCheck;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

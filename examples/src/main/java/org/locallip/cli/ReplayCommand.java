@@ -17,9 +17,9 @@ package org.locallip.cli;
 
 import ai.djl.ndarray.NDManager;
 
-import org.locallip.bound.ReferenceReplay;
+import org.locallip.train.ReferenceReplay;
 import org.locallip.network.SafeTensors;
-import org.locallip.network.Tensor;
+import org.locallip.tensor.Tensor;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ final class ReplayCommand implements Command {
         SafeTensors.write(dest, outputs, input.metadata());
         out.println("wrote " + outputs.size() + " outputs to " + dest);
         if (args.flag("compare")) {
-            List<ReferenceReplay.Comparison> comparisons = ReferenceReplay.compare(input, outputs);
+            List<ReferenceReplay.Comparison> comparisons = ReferenceReplay.compareEvery(input, outputs);
             comparisons.forEach(out::println);
             long bad = comparisons.stream().filter(c -> !c.ok()).count();
             out.printf("%d of %d outputs within tolerance%n", comparisons.size() - bad, comparisons.size());

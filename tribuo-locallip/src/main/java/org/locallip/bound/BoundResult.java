@@ -15,13 +15,12 @@
  */
 package org.locallip.bound;
 
-import ai.djl.ndarray.NDArray;
-
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one bound pass computes (ALGORITHM.md sections 2-5), named as in the golden files.
+ * Everything one bound pass computes (docs/ALGORITHM.md sections 2-5), named as in the golden
+ * files.
  *
  * @param logits the clean logits, {@code (b, c)}.
  * @param masks the varying-neuron masks {@code D[k]} by layer index, where the reference records
@@ -32,10 +31,10 @@ import java.util.Map;
  * @param boxCentre the box centre {@code m} after the last activation ({@code ibp_mu_prev}).
  * @param boxHalfWidth the box half-width {@code rho} after the last activation ({@code ibp_r_prev}).
  * @param translation the BCP translation {@code T}, {@code (b, c, c)}; or, when the pass computed
- *     one column per example ({@link LocalLipschitzBound.Columns}), {@code T[b, i, j_b]}, {@code (b, c)}.
+ *     one column per example ({@link Columns}), {@code T[b, i, j_b]}, {@code (b, c)}; NaN left in.
+ * @param columns the class of each example whose column was computed, or null for all pairs.
  * @param localVectors the final per-example power-iteration vectors, by layer index.
- * @param globalVectors the final global power-iteration vectors, by layer index.
+ * @param <T> the backend's value type.
  */
-public record BoundResult(NDArray logits, Map<Integer, NDArray> masks, List<NDArray> localSpecNorms,
-        NDArray radius, NDArray penultimate, NDArray boxCentre, NDArray boxHalfWidth, NDArray translation,
-        Map<Integer, NDArray> localVectors, Map<Integer, NDArray> globalVectors) {}
+public record BoundResult<T>(T logits, Map<Integer, T> masks, List<T> localSpecNorms, T radius, T penultimate,
+        T boxCentre, T boxHalfWidth, T translation, T columns, Map<Integer, T> localVectors) {}

@@ -15,111 +15,159 @@
  */
 package org.locallip.bound;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import org.locallip.layer.AffineLayer;
+import org.locallip.layer.BoundConstants;
+import org.locallip.layer.LinearOperator;
+import org.locallip.layer.Site;
+import org.locallip.tensor.TensorOps;
+import org.locallip.tensor.TensorOps.Next;
+
+import java.util.List;
 
 /**
- * The per-example local power iteration of ALGORITHM.md section 3: for every example, an
- * estimate of {@code sigma ~ ||D_out W D_in||}, the spectral norm of the affine operator
- * restricted to the neurons that may still vary inside that example's ball. The global power
- * iteration of section 4 belongs to each affine layer ({@link AffineBound}).
+ * The power iterations of docs/ALGORITHM.md: the per-example local one on the masked operators
+ * {@code D_out W D_in} (section 3) and the global one on each affine layer (section 4). Both
+ * run their first iteration before the loop (it alone masks the starting vector, and it gives
+ * the loop's carried vectors their first values) and stop early as the reference does.
  */
 public final class PowerIteration {
 
-    /** Early stop when every example's vector moved less than this. */
-    static final float LOCAL_TOLERANCE = 1e-3f;
-
     /**
-     * The result of a local power iteration.
+     * A norm estimate and the vector it ended with.
      *
-     * @param sigma the per-example estimate, {@code (b)}.
-     * @param u the final per-example vector (before masking), to store for the next visit.
+     * @param sigma the estimate: per example {@code (b)} for the local iteration, a scalar for the
+     *     global one.
+     * @param u the final vector (detached), to store for the next visit.
+     * @param <T> the value type.
      */
-    public record Local(NDArray sigma, NDArray u) {}
+    public record Result<T>(T sigma, T u) {}
 
     private PowerIteration() {}
 
     /**
-     * Runs the masked power iteration; gradients flow through every iteration.
+     * The local power iteration of one affine layer: per example,
+     * {@code sigma ~ ||D_out W D_in||}.
      *
+     * @param t the backend.
      * @param layer the affine layer.
-     * @param u the starting vectors, {@code (b, *input of layer)}, or null for random ones.
-     * @param inputMask {@code D_in} (like {@code u}), or null for none.
-     * @param outputMask {@code D_out} (like {@code W u}), or null for none.
+     * @param site where it sits.
+     * @param start the starting vectors, {@code (b, *input)}.
+     * @param inMask {@code D_in} (like {@code start}), or null.
+     * @param outMask {@code D_out} (like {@code W u}), or null.
      * @param iterations {@code sniter}, at least 1.
-     * @param batch the batch size (for random starts).
+     * @param gradient how gradients flow through the iterations.
+     * @param <T> the value type.
      * @return sigma per example and the final vectors.
      */
-    public static Local local(AffineBound layer, NDArray u, NDArray inputMask, NDArray outputMask,
-            int iterations, long batch) {
-        return local(layer, u, inputMask, outputMask, iterations, batch, PowerIterationGradient.THROUGH_ITERATIONS);
+    public static <T> Result<T> local(TensorOps<T> t, AffineLayer layer, Site site, T start, T inMask, T outMask,
+            int iterations, PowerIterationGradient gradient) {
+        LinearOperator<T> op = layer.operator(t, site);
+        T eps = t.scalar(BoundConstants.NORM_EPSILON);
+        List<T> last;
+        try (TensorOps.GradientScope scope = gradient.iterations(t)) {
+            // After the first iteration u is masked already (back * D_in / norm), and D_in is 0/1,
+            // so masking it again would give the same values and the same gradient.
+            last = iterate(t, iterations, List.of(start), new int[] {site.inputRank(), site.outputRank()},
+                    c -> localStep(t, op, site, c.get(0), inMask, outMask, true, eps),
+                    c -> localStep(t, op, site, c.get(0), inMask, outMask, false, eps));
+        }
+        T u = last.get(0);
+        T v = last.get(1);
+        T out = masked(t, op.apply(masked(t, u, inMask)), outMask);
+        T sigma = t.sum(t.reshape(t.mul(v, out), -1, site.outputSize()), new int[] {1}, false);
+        return new Result<>(sigma, t.detach(u));
+    }
+
+    private static <T> Next<T> localStep(TensorOps<T> t, LinearOperator<T> op, Site site, T u, T inMask, T outMask,
+            boolean maskInput, T eps) {
+        T out = masked(t, op.apply(maskInput ? masked(t, u, inMask) : u), outMask);
+        T v = t.div(out, t.add(perExampleNorm(t, out, site.outputSize(), site.outputRank()), eps));
+        T back = masked(t, op.transpose(v), inMask);
+        T uNext = t.div(back, t.add(perExampleNorm(t, back, site.inputSize(), site.inputRank()), eps));
+        return new Next<>(List.of(uNext, v), () -> moved(t,
+                perExampleNorm(t, t.sub(uNext, u), site.inputSize(), site.inputRank()), BoundConstants.LOCAL_TOLERANCE));
     }
 
     /**
-     * Runs the masked power iteration with the given gradient mode.
+     * The global power iteration of one affine layer, from a stored vector (section 4).
      *
+     * @param t the backend.
      * @param layer the affine layer.
-     * @param u the starting vectors, {@code (b, *input of layer)}, or null for random ones.
-     * @param inputMask {@code D_in} (like {@code u}), or null for none.
-     * @param outputMask {@code D_out} (like {@code W u}), or null for none.
+     * @param site where it sits.
+     * @param start the starting vector, of {@link AffineLayer#globalVectorShape}.
      * @param iterations {@code sniter}, at least 1.
-     * @param batch the batch size (for random starts).
      * @param gradient how gradients flow through the iterations.
-     * @return sigma per example and the final vectors.
+     * @param <T> the value type.
+     * @return {@code p} (a scalar) and the final vector.
      */
-    public static Local local(AffineBound layer, NDArray u, NDArray inputMask, NDArray outputMask,
-            int iterations, long batch, PowerIterationGradient gradient) {
+    public static <T> Result<T> global(TensorOps<T> t, AffineLayer layer, Site site, T start, int iterations,
+            PowerIterationGradient gradient) {
+        LinearOperator<T> op = layer.globalOperator(t, site);
+        float epsilon = layer.globalNormEpsilon();
+        T eps = epsilon == 0 ? null : t.scalar(epsilon);
+        int rank = layer.globalVectorShape(site).length;
+        List<T> last;
+        try (TensorOps.GradientScope scope = gradient.iterations(t)) {
+            TensorOps.LoopBody<T> step = c -> globalStep(t, op, c.get(0), eps);
+            last = iterate(t, iterations, List.of(start), new int[] {rank, rank}, step, step);
+        }
+        T u = last.get(0);
+        T v = last.get(1);
+        return new Result<>(t.sum(t.mul(v, op.apply(u)), null, false), t.detach(u));
+    }
+
+    private static <T> Next<T> globalStep(TensorOps<T> t, LinearOperator<T> op, T u, T eps) {
+        T u1 = op.apply(u);
+        T v = t.div(u1, plus(t, t.norm(u1, null, false), eps));
+        T v1 = op.transpose(v);
+        T uNext = t.div(v1, plus(t, t.norm(v1, null, false), eps));
+        return new Next<>(List.of(uNext, v),
+                () -> moved(t, t.norm(t.sub(uNext, u), null, false), BoundConstants.GLOBAL_TOLERANCE));
+    }
+
+    private static <T> T plus(TensorOps<T> t, T x, T eps) {
+        return eps == null ? x : t.add(x, eps);
+    }
+
+    /**
+     * Runs {@code first} once, then {@code body} in a loop for the remaining iterations while the
+     * previous step's condition holds.
+     */
+    private static <T> List<T> iterate(TensorOps<T> t, int iterations, List<T> start, int[] ranks,
+            TensorOps.LoopBody<T> first, TensorOps.LoopBody<T> body) {
         if (iterations < 1) {
             throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
         }
-        NDManager outer = layer.weight().getManager();
-        // The loop owns its vectors (the caller's start vectors are left alone) and frees each
-        // iteration's temporaries; constants are made before it (see LoopStep).
-        u = u == null ? outer.randomNormal(new Shape(batch).addAll(layer.inputShape())) : u.duplicate();
-        u.attach(outer);
-        AffineBound.Operator op = layer.operator();
-        NDArray eps = Scalars.of(layer.weight(), AffineBound.EPS);
-        NDArray v = null;
-        try (PowerIterationGradient.Scope scope = gradient.iterations()) {
-            for (int i = 0; i < iterations; i++) {
-                try (LoopStep step = new LoopStep(outer, u, v)) {
-                    // After the first iteration u is already masked (back * D_in / norm), and D_in is
-                    // 0/1, so masking it again would give the same values and the same gradient.
-                    NDArray out = masked(op.apply(i == 0 ? masked(u, inputMask) : u), outputMask);
-                    NDArray vNext = out.div(perExampleNorm(out).add(eps));
-                    NDArray back = masked(op.transpose(vNext), inputMask);
-                    NDArray uNext = back.div(perExampleNorm(back).add(eps));
-                    boolean stop = i + 1 == iterations
-                            || perExampleNorm(uNext.sub(u)).max().getFloat() < LOCAL_TOLERANCE;
-                    u = step.carry(uNext);
-                    v = step.carry(vNext);
-                    if (stop) {
-                        break;
-                    }
-                }
-            }
+        Next<T> once = first.step(start);
+        if (iterations == 1) {
+            return once.values();
         }
-        NDArray out = masked(op.apply(masked(u, inputMask)), outputMask);
-        NDArray sigma = v.mul(out).reshape(v.getShape().get(0), -1).sum(new int[] {1});
-        return new Local(sigma, u);
+        return t.loop(iterations - 1, once.goOn().get(), once.values(), ranks, body);
     }
 
-    private static NDArray masked(NDArray x, NDArray mask) {
-        return mask == null ? x : x.mul(mask);
+    /** Whether a vector moved by at least the tolerance (a NaN counts as moving: go on). */
+    private static <T> T moved(TensorOps<T> t, T distances, float tolerance) {
+        return t.any(t.sub(t.scalar(1f), t.less(distances, t.scalar(tolerance))));
+    }
+
+    private static <T> T masked(TensorOps<T> t, T x, T mask) {
+        return mask == null ? x : t.mul(x, mask);
     }
 
     /**
-     * The L2 norm of every example, shaped {@code (b, 1, ..., 1)} to broadcast against {@code x}.
+     * The L2 norm of every example of a batch, shaped {@code (b, 1, ..., 1)}.
      *
+     * @param t the backend.
      * @param x a batch.
+     * @param size the number of values of one example.
+     * @param rank the batch's rank.
+     * @param <T> the value type.
      * @return per-example norms.
      */
-    static NDArray perExampleNorm(NDArray x) {
-        Shape s = x.getShape();
-        long[] keep = new long[s.dimension()];
+    static <T> T perExampleNorm(TensorOps<T> t, T x, long size, int rank) {
+        long[] keep = new long[rank];
         java.util.Arrays.fill(keep, 1);
-        keep[0] = s.get(0);
-        return x.reshape(s.get(0), -1).norm(2, new int[] {1}, false).reshape(keep);
+        keep[0] = -1;
+        return t.reshape(t.norm(t.reshape(x, -1, size), new int[] {1}, false), keep);
     }
 }

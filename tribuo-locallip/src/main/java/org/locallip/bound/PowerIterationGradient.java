@@ -15,7 +15,7 @@
  */
 package org.locallip.bound;
 
-import ai.djl.pytorch.jni.JniUtils;
+import org.locallip.tensor.TensorOps;
 
 /**
  * How gradients reach the weights through the power iterations that estimate spectral norms.
@@ -31,26 +31,12 @@ public enum PowerIterationGradient {
     FINAL_STEP;
 
     /**
-     * Switches PyTorch's (per-thread) gradient mode off for the iterations when this mode says so.
+     * The gradient scope of the iterations: recording off for {@link #FINAL_STEP}.
      *
-     * @return a scope that restores the previous mode when closed.
+     * @param t the backend.
+     * @return a scope that restores recording when closed.
      */
-    Scope iterations() {
-        boolean before = JniUtils.isGradMode();
-        boolean off = this == FINAL_STEP && before;
-        if (off) {
-            JniUtils.setGradMode(false);
-        }
-        return () -> {
-            if (off) {
-                JniUtils.setGradMode(true);
-            }
-        };
-    }
-
-    /** A scope of the iterations. */
-    interface Scope extends AutoCloseable {
-        @Override
-        void close();
+    TensorOps.GradientScope iterations(TensorOps<?> t) {
+        return this == FINAL_STEP ? t.noGradient() : () -> { };
     }
 }

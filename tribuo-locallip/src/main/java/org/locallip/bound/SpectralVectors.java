@@ -15,50 +15,51 @@
  */
 package org.locallip.bound;
 
-import ai.djl.ndarray.NDArray;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Power-iteration vectors by affine layer index, read at the start of a pass and replaced by the
- * vectors it ends with. Used for the global vectors (shared by the batch, ALGORITHM.md section 4)
- * and the per-example local vectors (section 3). A missing vector starts from a random normal
- * one, as in the reference. The vectors put here are detached from the autograd graph: only the
- * stored copy of {@code u} is detached, iterations themselves are differentiated.
+ * vectors it ends with: the global vectors (shared by the batch, docs/ALGORITHM.md section 4) or
+ * the per-example local vectors (section 3). The vectors recorded here are detached from the
+ * autograd graph: only the stored copy of {@code u} is, the iterations themselves are
+ * differentiated (unless {@link PowerIterationGradient#FINAL_STEP}).
+ *
+ * @param <T> the backend's value type.
  */
-public final class SpectralVectors {
+public final class SpectralVectors<T> {
 
-    private final Map<Integer, NDArray> in;
-    private final Map<Integer, NDArray> out = new LinkedHashMap<>();
+    private final Map<Integer, T> in;
+    private final Map<Integer, T> out = new LinkedHashMap<>();
     private final int iterations;
     private final PowerIterationGradient gradient;
 
     /**
-     * Wraps starting vectors; gradients flow through every iteration, as in the paper.
-     *
-     * @param in starting vectors by affine layer index (may be empty).
-     * @param iterations the number of power iterations to run ({@code sniter}), at least 1.
-     */
-    public SpectralVectors(Map<Integer, NDArray> in, int iterations) {
-        this(in, iterations, PowerIterationGradient.THROUGH_ITERATIONS);
-    }
-
-    /**
      * Wraps starting vectors.
      *
-     * @param in starting vectors by affine layer index (may be empty).
+     * @param in starting vectors by affine layer index, one for every layer the pass visits.
      * @param iterations the number of power iterations to run ({@code sniter}), at least 1.
      * @param gradient how gradients flow through the iterations.
      */
-    public SpectralVectors(Map<Integer, NDArray> in, int iterations, PowerIterationGradient gradient) {
+    public SpectralVectors(Map<Integer, T> in, int iterations, PowerIterationGradient gradient) {
         if (iterations < 1) {
             throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
         }
         this.in = new LinkedHashMap<>(in);
         this.iterations = iterations;
-        this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
+        this.gradient = Objects.requireNonNull(gradient, "gradient");
+    }
+
+    /**
+     * Wraps starting vectors; gradients flow through every iteration, as in the paper.
+     *
+     * @param in starting vectors by affine layer index.
+     * @param iterations the number of power iterations to run.
+     */
+    public SpectralVectors(Map<Integer, T> in, int iterations) {
+        this(in, iterations, PowerIterationGradient.THROUGH_ITERATIONS);
     }
 
     /**
@@ -71,16 +72,6 @@ public final class SpectralVectors {
     }
 
     /**
-     * No starting vectors: every layer starts from random ones.
-     *
-     * @param iterations the number of power iterations to run.
-     * @return an empty set of vectors.
-     */
-    public static SpectralVectors random(int iterations) {
-        return new SpectralVectors(Map.of(), iterations);
-    }
-
-    /**
      * The number of power iterations to run.
      *
      * @return {@code sniter}.
@@ -90,23 +81,28 @@ public final class SpectralVectors {
     }
 
     /**
-     * The starting vector for a layer.
+     * The starting vector of a layer.
      *
      * @param index the affine layer index.
-     * @return the vector, or null to start from a random one.
+     * @return the vector.
+     * @throws IllegalStateException if there is none.
      */
-    public NDArray start(int index) {
-        return in.get(index);
+    public T start(int index) {
+        T u = in.get(index);
+        if (u == null) {
+            throw new IllegalStateException("no starting vector for layer " + index);
+        }
+        return u;
     }
 
     /**
-     * Records the final vector of a layer (detached).
+     * Records the final vector of a layer (detached by the caller).
      *
      * @param index the affine layer index.
      * @param u the final vector.
      */
-    public void finish(int index, NDArray u) {
-        out.put(index, u.stopGradient());
+    public void finish(int index, T u) {
+        out.put(index, u);
     }
 
     /**
@@ -114,7 +110,7 @@ public final class SpectralVectors {
      *
      * @return an unmodifiable view.
      */
-    public Map<Integer, NDArray> finished() {
+    public Map<Integer, T> finished() {
         return Collections.unmodifiableMap(out);
     }
 }

@@ -15,136 +15,130 @@
  */
 package org.locallip.bound;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import org.locallip.layer.BoundConstants;
+import org.locallip.tensor.TensorOps;
+import org.locallip.tensor.TensorOps.Next;
+
+import java.util.List;
 
 /**
- * The BCP translation of ALGORITHM.md section 5: for every example and ordered pair of classes
- * {@code (i, j)}, how far the logit difference {@code z_i - z_j} can move when the penultimate
- * activations move inside the intersection of the ball of radius {@code R} and the box. The
- * direction {@code d_ij} starts along {@code W_i - W_j}; coordinates that leave the box are
- * clipped to it and the remaining length is spread over the coordinates still inside, for at
- * most {@code opt_iter} rounds.
+ * The BCP translation of docs/ALGORITHM.md section 5: for every example and ordered pair of
+ * classes {@code (i, j)}, how far the logit difference {@code z_i - z_j} can move when the
+ * penultimate activations move inside the intersection of the ball of radius {@code R} and the
+ * box. The direction {@code d_ij} starts along {@code W_i - W_j}; coordinates that leave the box
+ * are clipped to it and the remaining length is spread over the coordinates still inside, for at
+ * most {@code opt_iter} rounds (at least one; then only while something lies outside the box).
  */
 public final class WorstCaseLogits {
-
-    private static final float E = 1e-12f;
 
     private WorstCaseLogits() {}
 
     /**
-     * Computes {@code T[b, i, j] = < W_i - W_j , d_ij >} (NaN replaced by 0).
+     * Computes {@code T[b, i, j] = < W_i - W_j , d_ij >}, for all pairs or for the pairs
+     * {@code (i, j_b)} of one class {@code j_b} per example (the label for a loss, the prediction
+     * for a certificate): the only column a loss or a certificate reads, at a c-th of the cost.
+     * Every pair's rounds are independent, and a pair with nothing outside its box is left
+     * unchanged by further rounds (its ratio is exactly 1 in float32), so the rounds that the
+     * reference runs for other pairs do not change these values: they are the reference's.
      *
+     * @param t the backend.
      * @param mu the clean penultimate activations, {@code (b, h)}.
      * @param radius the local radius {@code R}, {@code (b)}.
      * @param boxCentre the box centre {@code m}, {@code (b, h)}.
      * @param boxHalfWidth the box half-width {@code rho}, {@code (b, h)}.
      * @param w the last layer's weight, {@code (c, h)}.
-     * @param optIter the maximum number of clipping rounds ({@code opt_iter}); at least one runs.
-     * @return the translation, {@code (b, c, c)}.
+     * @param classes the number of classes {@code c}.
+     * @param penultimate the penultimate width {@code h}.
+     * @param optIter the most clipping rounds ({@code opt_iter}), at least 1.
+     * @param columns the class {@code j} of each example, {@code (b)} integers, or null for all pairs.
+     * @param <T> the value type.
+     * @return {@code T[b, i, j_b]} as {@code (b, c)}, or the full {@code (b, c, c)} for null columns;
+     *     NaN entries are left in (see {@link #zeroNaN}).
      */
-    public static NDArray translation(NDArray mu, NDArray radius, NDArray boxCentre, NDArray boxHalfWidth,
-            NDArray w, int optIter) {
-        return translation(mu, radius, boxCentre, boxHalfWidth, w, optIter, null);
+    public static <T> T translation(TensorOps<T> t, T mu, T radius, T boxCentre, T boxHalfWidth, T w, int classes,
+            int penultimate, int optIter, T columns) {
+        if (optIter < 1) {
+            throw new IllegalArgumentException("BCP rounds must be >= 1, found " + optIter);
+        }
+        long c = classes;
+        long h = penultimate;
+        T eye;
+        T wiwj;
+        if (columns == null) {
+            float[] identity = new float[classes * classes];
+            for (int i = 0; i < classes; i++) {
+                identity[i * classes + i] = 1f;
+            }
+            eye = t.constant(identity, new long[] {1, c, c, 1});
+            wiwj = t.reshape(t.sub(t.reshape(w, c, 1, h), t.reshape(w, 1, c, h)), 1, c, c, h);
+        } else {
+            T onehot = t.oneHot(columns, classes);
+            eye = t.reshape(onehot, -1, c, 1, 1);
+            // W_(j_b) by a one-hot product (exact: one term is 1, the others 0), then W_i - W_(j_b)
+            T wj = t.matMul(onehot, w);
+            wiwj = t.sub(t.reshape(w, 1, c, 1, h), t.reshape(wj, -1, 1, 1, h));
+        }
+        T e = t.scalar(BoundConstants.NORM_EPSILON);
+        T zero = t.scalar(0f);
+        T offDiagonal = t.sub(t.scalar(1f), eye); // Z
+        T r = t.reshape(radius, -1, 1, 1, 1);
+        T d = t.mul(r, t.div(wiwj, t.clamp(t.norm(wiwj, new int[] {3}, true), BoundConstants.NORM_EPSILON,
+                Float.POSITIVE_INFINITY)));
+        T n2 = t.square(t.abs(t.add(t.mul(offDiagonal, t.add(r, e)), e)));
+        T muRep = t.reshape(mu, -1, 1, 1, h);
+        T lb = t.clamp(t.sub(t.reshape(t.sub(boxCentre, boxHalfWidth), -1, 1, 1, h), muRep),
+                Float.NEGATIVE_INFINITY, 0f);
+        T ub = t.clamp(t.sub(t.reshape(t.add(boxCentre, boxHalfWidth), -1, 1, 1, h), muRep),
+                0f, Float.POSITIVE_INFINITY);
+        TensorOps.LoopBody<T> round = carried -> {
+            T dd = carried.get(0);
+            T zd = t.mul(offDiagonal, dd);
+            T outLo = t.lessEqual(dd, lb);
+            T outHi = t.greaterEqual(dd, ub);
+            T inside = t.mul(t.greater(dd, lb), t.less(dd, ub));
+            T before = t.add(t.mul(zd, outLo), t.mul(zd, outHi));
+            T after = t.add(t.mul(t.mul(offDiagonal, lb), outLo), t.mul(t.mul(offDiagonal, ub), outHi));
+            T nb = t.norm(t.mul(offDiagonal, t.add(before, e)), new int[] {3}, true);
+            T na = t.norm(t.mul(offDiagonal, t.add(after, e)), new int[] {3}, true);
+            T rb = t.sqrt(t.add(t.add(nonNegative(t, t.sub(n2, t.square(t.abs(nb))), zero), e), eye));
+            T ra = t.sqrt(t.add(t.add(nonNegative(t, t.sub(n2, t.square(t.abs(na))), zero), e), eye));
+            T next = t.add(after, t.mul(t.mul(t.div(ra, t.add(rb, e)), zd), inside));
+            T products = t.sum(t.mul(wiwj, next), new int[] {3}, false);
+            return new Next<>(List.of(next, products), () -> outside(t, next, offDiagonal, lb, ub));
+        };
+        Next<T> first = round.step(List.of(d));
+        T inner = first.values().get(1);
+        if (optIter > 1) {
+            inner = t.loop(optIter - 1, first.goOn().get(), first.values(), new int[] {4, 3}, round).get(1);
+        }
+        return columns == null ? inner : t.reshape(inner, -1, c);
     }
 
     /**
-     * Computes the translation for all pairs, or only for the pairs {@code (i, j_b)} of one class
-     * {@code j_b} per example (the label for a loss, the prediction for a certificate): the only
-     * column a loss or a certificate reads, at a c-th of the cost. Every pair's rounds are
-     * independent, and a pair with nothing outside its box is left unchanged by further rounds
-     * (its ratio is exactly 1 in float32), so the rounds that the reference runs for other pairs
-     * do not change these values: they are the reference's.
+     * NaN entries of a translation replaced by 0, as the reference does for training (a NaN
+     * arises where a pair's direction has zero length). A certificate must not do this: a NaN
+     * there means the bound failed.
      *
-     * @param mu the clean penultimate activations, {@code (b, h)}.
-     * @param radius the local radius {@code R}, {@code (b)}.
-     * @param boxCentre the box centre {@code m}, {@code (b, h)}.
-     * @param boxHalfWidth the box half-width {@code rho}, {@code (b, h)}.
-     * @param w the last layer's weight, {@code (c, h)}.
-     * @param optIter the maximum number of clipping rounds.
-     * @param columns the class {@code j} of each example, {@code (b)} integers, or null for all pairs.
-     * @return {@code T[b, i, j_b]} as {@code (b, c)}, or the full {@code (b, c, c)} for null columns.
+     * @param t the backend.
+     * @param translation the translation.
+     * @param <T> the value type.
+     * @return the translation without NaN.
      */
-    public static NDArray translation(NDArray mu, NDArray radius, NDArray boxCentre, NDArray boxHalfWidth,
-            NDArray w, int optIter, NDArray columns) {
-        NDManager manager = mu.getManager();
-        long c = w.getShape().get(0);
-        long h = w.getShape().get(1);
-        long b = mu.getShape().get(0);
-        NDArray eye;
-        NDArray wiwj;
-        if (columns == null) {
-            eye = manager.eye((int) c).reshape(1, c, c, 1);
-            wiwj = w.reshape(c, 1, h).sub(w.reshape(1, c, h)).reshape(1, c, c, h);
-        } else {
-            NDArray onehot = columns.oneHot((int) c);
-            eye = onehot.reshape(b, c, 1, 1);
-            // W_(j_b) by a one-hot product (exact: one term is 1, the others 0), then W_i - W_(j_b)
-            NDArray wj = onehot.matMul(w);
-            wiwj = w.reshape(1, c, 1, h).sub(wj.reshape(b, 1, 1, h));
-        }
-        NDArray e = Scalars.of(mu, E);
-        NDArray zero = Scalars.of(mu, 0f);
-        NDArray offDiagonal = eye.neg().add(Scalars.of(mu, 1f)); // Z
-        NDArray r = radius.reshape(b, 1, 1, 1);
-        NDArray d = r.mul(normalize(wiwj));
-        NDArray n = offDiagonal.mul(r.add(e)).add(e);
-        NDArray n2 = n.abs().square();
-
-        NDArray muRep = mu.reshape(b, 1, 1, h);
-        NDArray lb = boxCentre.sub(boxHalfWidth).reshape(b, 1, 1, h).sub(muRep).clip(Float.NEGATIVE_INFINITY, 0f);
-        NDArray ub = boxCentre.add(boxHalfWidth).reshape(b, 1, 1, h).sub(muRep).clip(0f, Float.POSITIVE_INFINITY);
-
-        NDArray inner = null;
-        // Each round's temporaries are freed when it ends (1000 rounds at evaluation); d and the
-        // inner products are carried (see LoopStep).
-        d.attach(manager);
-        for (int iteration = 0; iteration == 0 || (iteration < optIter && outside(d, offDiagonal, lb, ub));
-                iteration++) {
-            try (LoopStep step = new LoopStep(manager, d, inner).borrow(offDiagonal, lb, ub, n2, wiwj, eye, e, zero)) {
-                NDArray zd = offDiagonal.mul(d);
-                NDArray outLo = d.lte(lb).toType(DataType.FLOAT32, false);
-                NDArray outHi = d.gte(ub).toType(DataType.FLOAT32, false);
-                NDArray inside = d.gt(lb).logicalAnd(d.lt(ub)).toType(DataType.FLOAT32, false);
-                NDArray before = zd.mul(outLo).add(zd.mul(outHi));
-                NDArray after = offDiagonal.mul(lb).mul(outLo).add(offDiagonal.mul(ub).mul(outHi));
-                NDArray nb = offDiagonal.mul(before.add(e)).norm(2, new int[] {-1}, true);
-                NDArray na = offDiagonal.mul(after.add(e)).norm(2, new int[] {-1}, true);
-                NDArray rb = nonNegative(n2.sub(nb.abs().square()), zero).add(e).add(eye).sqrt();
-                NDArray ra = nonNegative(n2.sub(na.abs().square()), zero).add(e).add(eye).sqrt();
-                NDArray ratio = ra.div(rb.add(e));
-                NDArray next = after.add(ratio.mul(zd).mul(inside));
-                NDArray products = wiwj.mul(next).sum(new int[] {-1});
-                d = step.carry(next);
-                inner = step.carry(products);
-            }
-        }
-        NDArray clean = NDArrays.where(inner.isNaN(), inner.zerosLike(), inner);
-        return columns == null ? clean : clean.reshape(b, c);
+    public static <T> T zeroNaN(TensorOps<T> t, T translation) {
+        return t.where(t.isNaN(translation), t.scalar(0f), translation);
     }
 
     /**
      * {@code clamp(x, min=0)} with clamp's gradient (1 where {@code x >= 0}, boundary included),
      * without the scalar tensors that DJL's {@code clip} makes at each call.
      */
-    private static NDArray nonNegative(NDArray x, NDArray zero) {
-        return x.mul(x.gte(zero).toType(DataType.FLOAT32, false));
+    private static <T> T nonNegative(TensorOps<T> t, T x, T zero) {
+        return t.mul(x, t.greaterEqual(x, zero));
     }
 
-    /** F.normalize over the last axis: {@code x / max(||x||, 1e-12)}. */
-    private static NDArray normalize(NDArray x) {
-        // clip keeps its bound tensors in the manager, so passing numbers is safe here
-        return x.div(x.norm(2, new int[] {-1}, true).clip(E, Float.POSITIVE_INFINITY));
-    }
-
-    /** Whether any entry of the batch lies strictly outside the shifted box (a host sync). */
-    private static boolean outside(NDArray d, NDArray offDiagonal, NDArray lb, NDArray ub) {
-        try (NDManager scratch = d.getManager().newSubManager()) {
-            d.tempAttach(scratch);
-            NDArray zd = d.mul(offDiagonal);
-            return zd.lt(lb).logicalOr(zd.gt(ub)).any().getBoolean();
-        }
+    /** Whether any entry lies strictly outside the shifted box (the diagonal, where Z*d = 0, never does). */
+    private static <T> T outside(TensorOps<T> t, T d, T offDiagonal, T lb, T ub) {
+        T zd = t.mul(d, offDiagonal);
+        return t.any(t.maximum(t.less(zd, lb), t.greater(zd, ub)));
     }
 }

@@ -22,6 +22,9 @@ import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 
+import com.google.protobuf.TextFormat;
+
+import org.locallip.protos.ImageLayoutProto;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 
@@ -317,6 +320,61 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
      */
     public String featureName(int chw) {
         return canonicalName(chw, Integer.toString(size()).length());
+    }
+
+    /**
+     * This layout as a protobuf message: the one codec of a layout, in model files (binary) and
+     * in ONNX metadata (protobuf text form, {@link #toText()}).
+     *
+     * @return the message.
+     */
+    public ImageLayoutProto toProto() {
+        return ImageLayoutProto.newBuilder().setChannels(channels).setHeight(height).setWidth(width)
+                .setNaming(naming.name()).setScale(scale).setMinValue(minValue).setMaxValue(maxValue).build();
+    }
+
+    /**
+     * A layout from its protobuf message.
+     *
+     * @param proto the message.
+     * @return the layout.
+     * @throws IllegalArgumentException if the message does not describe a valid layout.
+     */
+    public static ImageLayout fromProto(ImageLayoutProto proto) {
+        Naming n;
+        try {
+            n = Naming.valueOf(proto.getNaming());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown pixel naming '" + proto.getNaming() + "' in an image layout", e);
+        }
+        return new ImageLayout(proto.getChannels(), proto.getHeight(), proto.getWidth(), n, proto.getScale(),
+                proto.getMinValue(), proto.getMaxValue());
+    }
+
+    /**
+     * This layout in protobuf text form, for metadata that people read (ONNX graphs).
+     *
+     * @return one line.
+     */
+    public String toText() {
+        return TextFormat.printer().shortDebugString(toProto());
+    }
+
+    /**
+     * A layout from its protobuf text form.
+     *
+     * @param text the output of {@link #toText()}.
+     * @return the layout.
+     * @throws IllegalArgumentException if the text is not a layout.
+     */
+    public static ImageLayout fromText(String text) {
+        ImageLayoutProto.Builder b = ImageLayoutProto.newBuilder();
+        try {
+            TextFormat.merge(text, b);
+        } catch (TextFormat.ParseException e) {
+            throw new IllegalArgumentException("not an image layout: '" + text + "': " + e.getMessage(), e);
+        }
+        return fromProto(b.build());
     }
 
     @Override

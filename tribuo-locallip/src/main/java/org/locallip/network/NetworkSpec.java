@@ -15,6 +15,15 @@
  */
 package org.locallip.network;
 
+import org.locallip.layer.ActivationLayer;
+import org.locallip.layer.AffineLayer;
+import org.locallip.layer.Conv2d;
+import org.locallip.layer.Flatten;
+import org.locallip.layer.LayerSpec;
+import org.locallip.layer.Linear;
+import org.locallip.layer.ParamName;
+import org.locallip.layer.Site;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,12 +34,11 @@ import java.util.stream.Collectors;
 
 /**
  * A validated Local-Lip network: an input shape (C, H, W) and a layer sequence that follows the
- * rules of ALGORITHM.md section 1 (affine, activation, ..., flatten, ..., linear).
+ * rules of docs/ALGORITHM.md section 1 (affine, activation, ..., flatten, ..., linear), with the
+ * {@link Site} (index, input and output shape) of every layer.
  *
  * <p>Layer indices count every layer, activations and flatten included, as in a PyTorch
- * {@code nn.Sequential}; parameter names are {@code "{index}.weight"}, {@code "{index}.bias"},
- * {@code "{index}.threshold"}, {@code "{index}.min"} and {@code "{index}.max"}, as in the golden
- * files. Immutable.
+ * {@code nn.Sequential}; parameter names are built by {@link ParamName}. Immutable.
  */
 public final class NetworkSpec implements java.io.Serializable {
 
@@ -38,8 +46,7 @@ public final class NetworkSpec implements java.io.Serializable {
 
     private final long[] inputShape;
     private final List<LayerSpec> layers;
-    private final List<long[]> inputShapes;
-    private final List<long[]> outputShapes;
+    private final transient List<Site> sites;
 
     /**
      * Builds and validates a network.
@@ -48,26 +55,36 @@ public final class NetworkSpec implements java.io.Serializable {
      * @param height input height.
      * @param width input width.
      * @param layers the layers, in order.
-     * @throws IllegalArgumentException if the sequence breaks the rules or the shapes do not fit.
+     * @throws IllegalArgumentException if the sequence breaks the rules or the shapes do not fit,
+     *     naming the layer.
      */
     public NetworkSpec(int channels, int height, int width, List<LayerSpec> layers) {
         if (channels < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException(
-                    "input shape must be positive, found " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException("input shape must be positive, found " + channels + "x" + height + "x"
+                    + width);
         }
         this.inputShape = new long[] {channels, height, width};
         this.layers = List.copyOf(layers);
         validateSequence(this.layers);
-        List<long[]> ins = new ArrayList<>();
-        List<long[]> outs = new ArrayList<>();
+        this.sites = computeSites(inputShape, this.layers);
+    }
+
+    private static List<Site> computeSites(long[] inputShape, List<LayerSpec> layers) {
+        List<Site> out = new ArrayList<>();
         long[] shape = inputShape.clone();
-        for (int i = 0; i < this.layers.size(); i++) {
-            ins.add(shape);
-            shape = outputShape(i, this.layers.get(i), shape);
-            outs.add(shape);
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            long[] next;
+            try {
+                next = l.outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + " (" + l.text() + ") on input "
+                        + Arrays.toString(shape) + ": " + e.getMessage(), e);
+            }
+            out.add(new Site(i, shape, next));
+            shape = next;
         }
-        this.inputShapes = Collections.unmodifiableList(ins);
-        this.outputShapes = Collections.unmodifiableList(outs);
+        return Collections.unmodifiableList(out);
     }
 
     /**
@@ -103,62 +120,41 @@ public final class NetworkSpec implements java.io.Serializable {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
         LayerSpec last = layers.get(layers.size() - 1);
-        if (!(last instanceof LayerSpec.Linear)) {
-            throw new IllegalArgumentException(
-                    "the last layer must be linear (the logits), found " + last.text());
+        if (!(last instanceof Linear)) {
+            throw new IllegalArgumentException("the last layer must be linear (the logits), found " + last.text());
         }
         boolean flattened = false;
         LayerSpec prev = null;
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
             String where = "layer " + i + " (" + l.text() + ")";
-            if (l instanceof LayerSpec.Flatten) {
+            if (l instanceof Flatten) {
                 if (flattened) {
                     throw new IllegalArgumentException(where + ": only one flatten is allowed");
                 }
-                if (prev != null && !prev.isActivation()) {
+                if (prev != null && !(prev instanceof ActivationLayer)) {
                     throw new IllegalArgumentException(where + ": flatten must follow an activation");
                 }
                 flattened = true;
-            } else if (l instanceof LayerSpec.Conv2d && flattened) {
+            } else if (l instanceof Conv2d && flattened) {
                 throw new IllegalArgumentException(where + ": convolutions must come before flatten");
-            } else if (l instanceof LayerSpec.Linear && !flattened) {
+            } else if (l instanceof Linear && !flattened) {
                 throw new IllegalArgumentException(where + ": linear layers must come after flatten");
-            } else if (l.isActivation() && (prev == null || !prev.isAffine())) {
-                throw new IllegalArgumentException(
-                        where + ": an activation must follow an affine layer");
+            } else if (l instanceof ActivationLayer && !(prev instanceof AffineLayer)) {
+                throw new IllegalArgumentException(where + ": an activation must follow an affine layer");
             }
-            if (l.isAffine() && i < layers.size() - 1 && !layers.get(i + 1).isActivation()) {
-                throw new IllegalArgumentException(
-                        where + ": every affine layer but the last must be followed by an activation");
+            if (l instanceof AffineLayer && i < layers.size() - 1 && !(layers.get(i + 1) instanceof ActivationLayer)) {
+                throw new IllegalArgumentException(where + ": every affine layer but the last must be followed by an"
+                        + " activation");
             }
             prev = l;
         }
-        List<String> kinds = layers.stream().filter(LayerSpec::isActivation)
+        List<String> kinds = layers.stream().filter(l -> l instanceof ActivationLayer)
                 .map(l -> l.getClass().getSimpleName()).distinct().collect(Collectors.toList());
         if (kinds.size() > 1) {
             // The reference chooses masks per network, not per layer.
             throw new IllegalArgumentException("all activations must be of one kind, found " + kinds);
         }
-    }
-
-    private static long[] outputShape(int index, LayerSpec layer, long[] in) {
-        String where = "layer " + index + " (" + layer.text() + ") on input " + Arrays.toString(in);
-        if (layer instanceof LayerSpec.Conv2d c) {
-            long h = (in[1] + 2L * c.padding() - c.kernel()) / c.stride() + 1;
-            long w = (in[2] + 2L * c.padding() - c.kernel()) / c.stride() + 1;
-            if (in[1] + 2L * c.padding() < c.kernel() || in[2] + 2L * c.padding() < c.kernel()) {
-                throw new IllegalArgumentException(where + ": the kernel is larger than the padded input");
-            }
-            return new long[] {c.outChannels(), h, w};
-        } else if (layer instanceof LayerSpec.Linear l) {
-            return new long[] {l.outFeatures()};
-        } else if (layer instanceof LayerSpec.Flatten) {
-            return new long[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)};
-        } else if (layer instanceof LayerSpec.MaxMin && in[0] % 2 != 0) {
-            throw new IllegalArgumentException(where + ": maxmin needs an even number of channels");
-        }
-        return in.clone();
     }
 
     /**
@@ -189,13 +185,22 @@ public final class NetworkSpec implements java.io.Serializable {
     }
 
     /**
+     * Where every layer sits: index and shapes.
+     *
+     * @return one site per layer, in order.
+     */
+    public List<Site> sites() {
+        return sites == null ? computeSites(inputShape, layers) : sites;
+    }
+
+    /**
      * The shape of one example's input to layer {@code index}.
      *
      * @param index a layer index.
      * @return a copy of the shape, without the batch dimension.
      */
     public long[] inputShape(int index) {
-        return inputShapes.get(index).clone();
+        return sites().get(index).input().clone();
     }
 
     /**
@@ -205,7 +210,7 @@ public final class NetworkSpec implements java.io.Serializable {
      * @return a copy of the shape, without the batch dimension.
      */
     public long[] outputShape(int index) {
-        return outputShapes.get(index).clone();
+        return sites().get(index).output().clone();
     }
 
     /**
@@ -214,18 +219,19 @@ public final class NetworkSpec implements java.io.Serializable {
      * @return the number of logits.
      */
     public int numClasses() {
-        return (int) outputShapes.get(outputShapes.size() - 1)[0];
+        return (int) sites().get(layers.size() - 1).output()[0];
     }
 
     /**
-     * The indices of the affine layers, in order.
+     * The indices of the affine layers but the last: the layers with a local and a global norm
+     * (docs/ALGORITHM.md sections 3 and 4), in order.
      *
      * @return layer indices.
      */
-    public List<Integer> affineIndices() {
+    public List<Integer> hiddenAffineIndices() {
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i).isAffine()) {
+        for (int i = 0; i < layers.size() - 1; i++) {
+            if (layers.get(i) instanceof AffineLayer) {
                 out.add(i);
             }
         }
@@ -234,45 +240,40 @@ public final class NetworkSpec implements java.io.Serializable {
 
     /**
      * The shape of every parameter, by name, in layer order (the PyTorch layouts of the golden
-     * files: conv weight {@code (out, in, k, k)}, linear weight {@code (out, in)}, activation
-     * parameters {@code (1, *activation)} or {@code (1, C/2, H, W)} for MaxMin).
+     * files).
      *
      * @return parameter name to shape.
      */
     public Map<String, long[]> parameterShapes() {
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerSpec l = layers.get(i);
-            long[] in = inputShapes.get(i);
-            if (l instanceof LayerSpec.Conv2d c) {
-                shapes.put(i + ".weight", new long[] {c.outChannels(), in[0], c.kernel(), c.kernel()});
-                shapes.put(i + ".bias", new long[] {c.outChannels()});
-            } else if (l instanceof LayerSpec.Linear lin) {
-                shapes.put(i + ".weight", new long[] {lin.outFeatures(), in[0]});
-                shapes.put(i + ".bias", new long[] {lin.outFeatures()});
-            } else if (l instanceof LayerSpec.ClippedReLU) {
-                shapes.put(i + ".threshold", prepend1(in));
-            } else if (l instanceof LayerSpec.MaxMin) {
-                long[] half = prepend1(in);
-                half[1] /= 2;
-                shapes.put(i + ".min", half);
-                shapes.put(i + ".max", half.clone());
-            }
+        for (Site s : sites()) {
+            layers.get(s.index()).parameterShapes(s.input()).forEach((k, v) -> shapes.put(s.param(k), v));
         }
         return shapes;
     }
 
-    private static long[] prepend1(long[] shape) {
-        long[] out = new long[shape.length + 1];
-        out[0] = 1;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return out;
+    /**
+     * The same network with another number of classes (the last layer's outputs).
+     *
+     * @param classes the number of classes.
+     * @return the network, or this one if it already has that many.
+     */
+    public NetworkSpec withClasses(int classes) {
+        if (classes == numClasses()) {
+            return this;
+        }
+        List<LayerSpec> replaced = new ArrayList<>(layers);
+        replaced.set(replaced.size() - 1, new Linear(classes));
+        return new NetworkSpec((int) inputShape[0], (int) inputShape[1], (int) inputShape[2], replaced);
+    }
+
+    private Object readResolve() {
+        return new NetworkSpec((int) inputShape[0], (int) inputShape[1], (int) inputShape[2], layers);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NetworkSpec other
-                && Arrays.equals(inputShape, other.inputShape)
+        return o instanceof NetworkSpec other && Arrays.equals(inputShape, other.inputShape)
                 && layers.equals(other.layers);
     }
 
@@ -283,7 +284,6 @@ public final class NetworkSpec implements java.io.Serializable {
 
     @Override
     public String toString() {
-        return "NetworkSpec(" + inputShape[0] + "x" + inputShape[1] + "x" + inputShape[2] + ": "
-                + layersText() + ")";
+        return "NetworkSpec(" + inputShape[0] + "x" + inputShape[1] + "x" + inputShape[2] + ": " + layersText() + ")";
     }
 }

@@ -21,6 +21,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
+import org.locallip.tensor.Tensor;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

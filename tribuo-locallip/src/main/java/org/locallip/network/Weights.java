@@ -15,6 +15,10 @@
  */
 package org.locallip.network;
 
+import org.locallip.layer.LayerSpec;
+import org.locallip.layer.Site;
+import org.locallip.tensor.Tensor;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -77,10 +81,8 @@ public final class Weights implements java.io.Serializable {
     }
 
     /**
-     * The reference initialisation (ALGORITHM.md section 1): conv weights
-     * {@code N(0, sqrt(2 / (k*k*out)))} and zero bias; linear layers PyTorch's default
-     * (Kaiming-uniform with {@code a = sqrt(5)}, i.e. uniform in {@code +-1/sqrt(fan_in)}, bias
-     * likewise); ClippedReLU thresholds and MaxMin clamps at their spec's initial values.
+     * The reference initialisation (docs/ALGORITHM.md section 1), layer by layer in order from
+     * one generator: each layer kind initialises its own parameters ({@link LayerSpec#initialise}).
      *
      * @param spec the network.
      * @param seed the random seed.
@@ -88,53 +90,12 @@ public final class Weights implements java.io.Serializable {
      */
     public static Weights initialise(NetworkSpec spec, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Map<String, long[]> shapes = spec.parameterShapes();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (int i = 0; i < spec.layers().size(); i++) {
-            LayerSpec l = spec.layers().get(i);
-            if (l instanceof LayerSpec.Conv2d c) {
-                long[] ws = shapes.get(i + ".weight");
-                double std = Math.sqrt(2.0 / (c.kernel() * c.kernel() * c.outChannels()));
-                out.put(i + ".weight", Tensor.ofFloats(ws, gaussian(rng, ws, std)));
-                out.put(i + ".bias", Tensor.ofFloats(new long[] {c.outChannels()}, new float[c.outChannels()]));
-            } else if (l instanceof LayerSpec.Linear lin) {
-                long[] ws = shapes.get(i + ".weight");
-                double bound = 1.0 / Math.sqrt(ws[1]);
-                out.put(i + ".weight", Tensor.ofFloats(ws, uniform(rng, ws, bound)));
-                long[] bs = {lin.outFeatures()};
-                out.put(i + ".bias", Tensor.ofFloats(bs, uniform(rng, bs, bound)));
-            } else if (l instanceof LayerSpec.ClippedReLU r) {
-                long[] s = shapes.get(i + ".threshold");
-                out.put(i + ".threshold", Tensor.ofFloats(s, filled(s, r.thresholdInit())));
-            } else if (l instanceof LayerSpec.MaxMin m) {
-                long[] s = shapes.get(i + ".min");
-                out.put(i + ".min", Tensor.ofFloats(s, filled(s, m.tmin())));
-                out.put(i + ".max", Tensor.ofFloats(s, filled(s, m.tmax())));
-            }
+        for (Site site : spec.sites()) {
+            spec.layers().get(site.index()).initialise(site.input(), rng)
+                    .forEach((kind, t) -> out.put(site.param(kind), t));
         }
         return new Weights(spec, out);
-    }
-
-    private static float[] gaussian(SplittableRandom rng, long[] shape, double std) {
-        float[] v = new float[(int) Tensor.numElements(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (std * rng.nextGaussian());
-        }
-        return v;
-    }
-
-    private static float[] uniform(SplittableRandom rng, long[] shape, double bound) {
-        float[] v = new float[(int) Tensor.numElements(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rng.nextDouble(-bound, bound);
-        }
-        return v;
-    }
-
-    private static float[] filled(long[] shape, float value) {
-        float[] v = new float[(int) Tensor.numElements(shape)];
-        Arrays.fill(v, value);
-        return v;
     }
 
     /**

@@ -15,28 +15,37 @@
  */
 package org.locallip.onnx;
 
-import org.locallip.network.LayerSpec;
+import org.locallip.layer.Site;
 import org.locallip.network.NetworkSpec;
-import org.locallip.network.Tensor;
 import org.locallip.network.Weights;
+import org.locallip.tensor.ForwardOps;
+import org.locallip.tensor.Tensor;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXNode;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXRef;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a network's clean forward pass (the logits) into a Tribuo {@link ONNXContext}: the flat
- * {@code [N, C*H*W]} input that Tribuo's ONNX tooling uses is reshaped to images inside, then one
- * group of nodes per layer, mirroring the {@code bound} package's forward passes (ClippedReLU as
- * {@code Max(Min(x, theta), 0)}, MaxMin as Split/Max/Min/Concat, linear layers as Gemm).
+ * Writes a network's clean forward pass (the logits) into a Tribuo {@link ONNXContext}: a
+ * {@link ForwardOps} backend on Tribuo's ONNX builder, so that each layer kind's own forward pass
+ * ({@code LayerSpec#forward}) is its form in the graph. The flat {@code [N, C*H*W]} input that
+ * Tribuo's ONNX tooling uses is reshaped to images first.
  */
-public final class LogitsGraphWriter {
+public final class LogitsGraphWriter implements ForwardOps<ONNXRef<?>> {
 
-    private LogitsGraphWriter() {}
+    private final ONNXContext ctx;
+    private final Weights weights;
+    private final Map<String, ONNXRef<?>> parameters = new HashMap<>();
+
+    private LogitsGraphWriter(ONNXContext ctx, Weights weights) {
+        this.ctx = ctx;
+        this.weights = weights;
+    }
 
     /**
      * Appends the forward pass to the input's context.
@@ -47,58 +56,78 @@ public final class LogitsGraphWriter {
      */
     public static ONNXNode write(Weights weights, ONNXRef<?> input) {
         ONNXContext ctx = input.onnxContext();
+        LogitsGraphWriter ops = new LogitsGraphWriter(ctx, weights);
         NetworkSpec spec = weights.spec();
         long[] in = spec.inputShape();
         ONNXRef<?> h = ctx.operation(LocalLipOperators.RESHAPE,
                 List.of(input, ctx.array("image_shape", new long[] {-1, in[0], in[1], in[2]})), "image");
-        ONNXNode last = null;
-        for (int i = 0; i < spec.layers().size(); i++) {
-            last = layer(ctx, i, spec.layers().get(i), weights.tensors(), h);
-            h = last;
+        for (Site site : spec.sites()) {
+            h = spec.layers().get(site.index()).forward(ops, site, h);
         }
-        return last;
+        return (ONNXNode) h;
     }
 
-    private static ONNXNode layer(ONNXContext ctx, int i, LayerSpec l, Map<String, Tensor> w, ONNXRef<?> x) {
-        String p = "layer" + i + "_";
-        if (l instanceof LayerSpec.Conv2d c) {
-            int k = c.kernel();
-            return ctx.operation(LocalLipOperators.CONV, List.of(x, tensor(ctx, p + "weight", w.get(i + ".weight")),
-                    tensor(ctx, p + "bias", w.get(i + ".bias"))), p + "conv", Map.of(
-                    "kernel_shape", new int[] {k, k}, "strides", new int[] {c.stride(), c.stride()},
-                    "pads", new int[] {c.padding(), c.padding(), c.padding(), c.padding()}));
-        } else if (l instanceof LayerSpec.Linear) {
-            return ctx.operation(ONNXOperators.GEMM, List.of(x, tensor(ctx, p + "weight", w.get(i + ".weight")),
-                    tensor(ctx, p + "bias", w.get(i + ".bias"))), p + "linear", Map.of("transB", 1));
-        } else if (l instanceof LayerSpec.Flatten) {
-            return ctx.operation(LocalLipOperators.FLATTEN, List.of(x), p + "flatten", Map.of("axis", 1));
-        } else if (l instanceof LayerSpec.ClippedReLU) {
-            ONNXNode min = ctx.operation(LocalLipOperators.MIN, List.of(x, tensor(ctx, p + "threshold",
-                    w.get(i + ".threshold"))), p + "min");
-            return ctx.operation(LocalLipOperators.MAX, List.of(min, ctx.constant(p + "zero", 0f)), p + "relux");
-        } else if (l instanceof LayerSpec.ReLU) {
-            return ctx.operation(LocalLipOperators.RELU, List.of(x), p + "relu");
-        } else if (l instanceof LayerSpec.MaxMin) {
-            List<ONNXNode> halves = ctx.operation(LocalLipOperators.SPLIT_HALVES, List.of(x),
-                    List.of(p + "a", p + "b"), Map.of("axis", 1));
-            ONNXNode a = halves.get(0);
-            ONNXNode b = halves.get(1);
-            ONNXNode hi = ctx.operation(LocalLipOperators.MIN, List.of(
-                    ctx.operation(LocalLipOperators.MAX, List.of(a, b), p + "max"),
-                    tensor(ctx, p + "tmax", w.get(i + ".max"))), p + "upper");
-            ONNXNode lo = ctx.operation(LocalLipOperators.MAX, List.of(
-                    ctx.operation(LocalLipOperators.MIN, List.of(a, b), p + "min"),
-                    tensor(ctx, p + "tmin", w.get(i + ".min"))), p + "lower");
-            return ctx.operation(ONNXOperators.CONCAT, List.of(hi, lo), p + "maxmin", Map.of("axis", 1));
-        }
-        throw new IllegalArgumentException("no ONNX form for " + l);
+    @Override
+    public ONNXRef<?> parameter(String name) {
+        return parameters.computeIfAbsent(name, n -> {
+            Tensor t = weights.tensors().get(n);
+            if (t == null) {
+                throw new IllegalArgumentException("the network has no parameter '" + n + "'");
+            }
+            List<Integer> dims = new ArrayList<>();
+            for (long d : t.shape()) {
+                dims.add((int) d);
+            }
+            return ctx.floatTensor("param_" + n.replace('.', '_'), dims, buf -> buf.put(t.floats()));
+        });
     }
 
-    private static ONNXRef<?> tensor(ONNXContext ctx, String name, Tensor t) {
-        List<Integer> dims = new ArrayList<>();
-        for (long d : t.shape()) {
-            dims.add((int) d);
-        }
-        return ctx.floatTensor(name, dims, buf -> buf.put(t.floats()));
+    @Override
+    public ONNXRef<?> scalar(float value) {
+        return ctx.constant("scalar", value);
+    }
+
+    @Override
+    public ONNXRef<?> conv2d(ONNXRef<?> x, ONNXRef<?> weight, ONNXRef<?> bias, int stride, int padding) {
+        List<ONNXRef<?>> inputs = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return ctx.operation(LocalLipOperators.CONV, inputs, "conv", Map.of("strides", new int[] {stride, stride},
+                "pads", new int[] {padding, padding, padding, padding}));
+    }
+
+    @Override
+    public ONNXRef<?> linear(ONNXRef<?> x, ONNXRef<?> weight, ONNXRef<?> bias) {
+        List<ONNXRef<?>> inputs = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return ctx.operation(ONNXOperators.GEMM, inputs, "linear", Map.of("transB", 1));
+    }
+
+    @Override
+    public ONNXRef<?> minimum(ONNXRef<?> a, ONNXRef<?> b) {
+        return ctx.operation(LocalLipOperators.MIN, List.of(a, b), "min");
+    }
+
+    @Override
+    public ONNXRef<?> maximum(ONNXRef<?> a, ONNXRef<?> b) {
+        return ctx.operation(LocalLipOperators.MAX, List.of(a, b), "max");
+    }
+
+    @Override
+    public ONNXRef<?> relu(ONNXRef<?> x) {
+        return ctx.operation(LocalLipOperators.RELU, List.of(x), "relu");
+    }
+
+    @Override
+    public List<ONNXRef<?>> splitHalves(ONNXRef<?> x, int axis) {
+        return new ArrayList<>(ctx.operation(LocalLipOperators.SPLIT_HALVES, List.of(x), List.of("half_a", "half_b"),
+                Map.of("axis", axis)));
+    }
+
+    @Override
+    public ONNXRef<?> concat(List<ONNXRef<?>> parts, int axis) {
+        return ctx.operation(ONNXOperators.CONCAT, parts, "concat", Map.of("axis", axis));
+    }
+
+    @Override
+    public ONNXRef<?> flatten(ONNXRef<?> x) {
+        return ctx.operation(LocalLipOperators.FLATTEN, List.of(x), "flatten", Map.of("axis", 1));
     }
 }

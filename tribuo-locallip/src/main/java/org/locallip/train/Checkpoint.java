@@ -18,7 +18,8 @@ package org.locallip.train;
 import ai.djl.ndarray.NDArray;
 
 import org.locallip.network.SafeTensors;
-import org.locallip.network.Tensor;
+import org.locallip.network.Weights;
+import org.locallip.tensor.Tensor;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -54,6 +55,12 @@ public final class Checkpoint {
     /** The checkpoint file's name. */
     public static final String FILE = "checkpoint.safetensors";
 
+    /** Tensor name prefixes: parameters (as in weight files), Adam's moments, global vectors. */
+    private static final String PARAM = Weights.PREFIX;
+    private static final String ADAM_M = "adam.m.";
+    private static final String ADAM_V = "adam.v.";
+    private static final String GLOBAL = "global.";
+
     /**
      * The state a checkpoint holds, besides the vector store.
      *
@@ -61,8 +68,7 @@ public final class Checkpoint {
      * @param step the step within that epoch to continue at.
      * @param adamSteps Adam's step count.
      * @param fingerprint the trainer configuration's fingerprint.
-     * @param tensors the tensors by name: {@code param.*}, {@code adam.m.*}, {@code adam.v.*},
-     *     {@code global.*}.
+     * @param tensors the tensors by name (read back by {@link #restore}).
      */
     public record State(int epoch, int step, long adamSteps, String fingerprint, Map<String, Tensor> tensors) {}
 
@@ -88,10 +94,10 @@ public final class Checkpoint {
         long vectorsCrc = writeVectors(dir.resolve(vectorsName), store);
 
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        parameters.forEach((k, v) -> tensors.put("param." + k, host(v)));
-        optimizer.firstMoments().forEach((k, v) -> tensors.put("adam.m." + k, host(v)));
-        optimizer.secondMoments().forEach((k, v) -> tensors.put("adam.v." + k, host(v)));
-        globalVectors.forEach((k, v) -> tensors.put("global." + k, host(v)));
+        parameters.forEach((k, v) -> tensors.put(PARAM + k, host(v)));
+        optimizer.firstMoments().forEach((k, v) -> tensors.put(ADAM_M + k, host(v)));
+        optimizer.secondMoments().forEach((k, v) -> tensors.put(ADAM_V + k, host(v)));
+        globalVectors.forEach((k, v) -> tensors.put(GLOBAL + k, host(v)));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Integer.toString(step));
@@ -172,6 +178,33 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new IOException(dir.resolve(FILE) + " is not a checkpoint of this project: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Puts a checkpoint's tensors back into the live arrays of a run.
+     *
+     * @param state the checkpoint's state.
+     * @param parameters the network's parameters.
+     * @param optimizer the optimiser (moments and step count).
+     * @param globalVectors the global vectors by layer index.
+     * @throws IllegalStateException if a tensor is missing.
+     */
+    public static void restore(State state, Map<String, NDArray> parameters, AdamOptimizer optimizer,
+            Map<Integer, NDArray> globalVectors) {
+        Map<String, Tensor> t = state.tensors();
+        parameters.forEach((k, v) -> v.set(require(t, PARAM + k).floats()));
+        optimizer.firstMoments().forEach((k, v) -> v.set(require(t, ADAM_M + k).floats()));
+        optimizer.secondMoments().forEach((k, v) -> v.set(require(t, ADAM_V + k).floats()));
+        optimizer.restoreSteps(state.adamSteps());
+        globalVectors.forEach((k, v) -> v.set(require(t, GLOBAL + k).floats()));
+    }
+
+    private static Tensor require(Map<String, Tensor> tensors, String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalStateException("the checkpoint has no tensor '" + name + "'");
+        }
+        return t;
     }
 
     private static Tensor host(NDArray a) {

@@ -15,21 +15,18 @@
  */
 package org.locallip.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-import org.locallip.bound.BoundNetwork;
 import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
 import org.locallip.data.Augmentation;
 import org.locallip.data.DenseImages;
-import org.locallip.network.Tensor;
+import org.locallip.engine.DjlNetwork;
 import org.locallip.network.Weights;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.logging.Logger;
 
@@ -98,7 +95,7 @@ public final class TrainingLoop {
         int batch = settings.batchSize();
         int stepsPerEpoch = (n + batch - 1) / batch;
         TrainingSchedule schedule = settings.schedule();
-        try (BoundNetwork network = BoundNetwork.create(initial, manager, true);
+        try (DjlNetwork network = DjlNetwork.create(initial, manager, true);
                 VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
                         settings.location(), storeFile(settings), settings.seed() ^ 0x5DEECE66DL);
                 TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
@@ -111,7 +108,7 @@ public final class TrainingLoop {
                     throw new IllegalStateException("the checkpoint in " + settings.checkpointDir()
                             + " was written by a different configuration; use another checkpoint directory");
                 }
-                restore(state, network, step);
+                Checkpoint.restore(state, network.parameters(), step.optimizer(), step.globalVectors());
                 startEpoch = state.epoch();
                 startStep = state.step();
                 logger.info("resuming from " + settings.checkpointDir() + " at epoch " + (startEpoch + 1)
@@ -177,25 +174,6 @@ public final class TrainingLoop {
         Path tmp = java.nio.file.Files.createTempFile("locallip-vectors", ".mapped");
         tmp.toFile().deleteOnExit();
         return tmp;
-    }
-
-    private static void restore(Checkpoint.State state, BoundNetwork network, TrainingStep step) {
-        Map<String, Tensor> t = state.tensors();
-        network.parameters().forEach((k, v) -> v.set(require(t, "param." + k).floats()));
-        step.optimizer().firstMoments().forEach((k, v) -> v.set(require(t, "adam.m." + k).floats()));
-        step.optimizer().secondMoments().forEach((k, v) -> v.set(require(t, "adam.v." + k).floats()));
-        step.optimizer().restoreSteps(state.adamSteps());
-        for (Map.Entry<Integer, NDArray> g : step.globalVectors().entrySet()) {
-            g.getValue().set(require(t, "global." + g.getKey()).floats());
-        }
-    }
-
-    private static Tensor require(Map<String, Tensor> tensors, String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) {
-            throw new IllegalStateException("the checkpoint has no tensor '" + name + "'");
-        }
-        return t;
     }
 
     /** A Fisher-Yates permutation of 0..n-1. */

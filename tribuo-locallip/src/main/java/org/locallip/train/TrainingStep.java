@@ -17,25 +17,28 @@ package org.locallip.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 
-import org.locallip.bound.AffineBound;
-import org.locallip.bound.BoundLayer;
-import org.locallip.bound.BoundNetwork;
+import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
-import org.locallip.bound.LocalLipschitzBound;
+import org.locallip.bound.Columns;
+import org.locallip.bound.GlobalNorms;
 import org.locallip.bound.PhaseTimer;
 import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
 import org.locallip.bound.SpectralVectors;
+import org.locallip.bound.WorstCaseLogits;
+import org.locallip.engine.DjlNetwork;
+import org.locallip.engine.DjlOps;
+import org.locallip.engine.EngineSelfCheck;
+import org.locallip.engine.EngineThreads;
+import org.locallip.engine.Gradients;
+import org.locallip.engine.ShardPool;
+import org.locallip.layer.AffineLayer;
+import org.locallip.layer.Site;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +54,7 @@ import java.util.concurrent.Callable;
  */
 public final class TrainingStep implements AutoCloseable {
 
-    private final BoundNetwork network;
+    private final DjlNetwork network;
     private final AdamOptimizer optimizer;
     private final RobustLoss.Kind kind;
     private final int sniter;
@@ -95,7 +98,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param store the per-example vectors, one slot per hidden affine layer in order.
      * @param seed the seed of the global vectors.
      */
-    public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed) {
         this(network, kind, sniter, optIter, store, seed, 1);
     }
@@ -114,7 +117,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param seed the seed of the global vectors.
      * @param shards the number of shards per batch, at least 1.
      */
-    public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed, int shards) {
         this(network, kind, sniter, optIter, store, seed, shards, PowerIterationGradient.THROUGH_ITERATIONS);
     }
@@ -131,7 +134,7 @@ public final class TrainingStep implements AutoCloseable {
      * @param shards the number of shards per batch, at least 1.
      * @param gradient how gradients flow through the power iterations (the paper: through all).
      */
-    public TrainingStep(BoundNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed, int shards, PowerIterationGradient gradient) {
         this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
         if (shards < 1) {
@@ -148,21 +151,15 @@ public final class TrainingStep implements AutoCloseable {
             EngineSelfCheck.require();
         }
         this.shards = shards > 1 ? new ShardPool(shards) : null;
-        List<Integer> hidden = new ArrayList<>();
-        List<BoundLayer> layers = network.layers();
-        for (int k = 0; k < layers.size() - 1; k++) {
-            if (layers.get(k) instanceof AffineBound) {
-                hidden.add(k);
-            }
-        }
-        this.hiddenAffine = Collections.unmodifiableList(hidden);
-        if (store.slots() != hidden.size()) {
+        this.hiddenAffine = network.spec().hiddenAffineIndices();
+        if (store.slots() != hiddenAffine.size()) {
             throw new IllegalArgumentException("the vector store has " + store.slots() + " slots, the network "
-                    + hidden.size() + " hidden affine layers");
+                    + hiddenAffine.size() + " hidden affine layers");
         }
         SplittableRandom rng = new SplittableRandom(seed);
-        for (int k : hidden) {
-            long[] shape = globalVectorShape(network.layers().get(k));
+        for (int k : hiddenAffine) {
+            Site site = network.spec().sites().get(k);
+            long[] shape = ((AffineLayer) network.spec().layers().get(k)).globalVectorShape(site);
             float[] values = new float[(int) new Shape(shape).size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) rng.nextGaussian();
@@ -178,27 +175,12 @@ public final class TrainingStep implements AutoCloseable {
      * @param network the network.
      * @return one shape per slot.
      */
-    public static List<long[]> vectorShapes(BoundNetwork network) {
+    public static List<long[]> vectorShapes(DjlNetwork network) {
         List<long[]> shapes = new ArrayList<>();
-        List<BoundLayer> layers = network.layers();
-        for (int k = 0; k < layers.size() - 1; k++) {
-            if (layers.get(k) instanceof AffineBound) {
-                shapes.add(layers.get(k).inputShape().getShape());
-            }
+        for (int k : network.spec().hiddenAffineIndices()) {
+            shapes.add(network.spec().inputShape(k));
         }
         return shapes;
-    }
-
-    /** Conv layers keep a vector like one input, linear layers one in their output space. */
-    private static long[] globalVectorShape(BoundLayer layer) {
-        long[] in = layer.inputShape().getShape();
-        if (in.length == 1) {
-            return new long[] {layer.outputShape().get(0), 1};
-        }
-        long[] shape = new long[in.length + 1];
-        shape[0] = 1;
-        System.arraycopy(in, 0, shape, 1, in.length);
-        return shape;
     }
 
     /**
@@ -253,9 +235,7 @@ public final class TrainingStep implements AutoCloseable {
                 certified += o.certified();
             }
             optimizer.step(pass, learningRate);
-            for (BoundLayer layer : network.layers()) {
-                layer.project();
-            }
+            network.project();
             mark(timer, "adam");
             if (robust) {
                 // Every shard ran the same global iterations from the same vectors: keep the first's.
@@ -279,8 +259,8 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /** What one shard computed; the loss is the shard's own mean. */
-    private record Outcome(float loss, float robustLoss, int correct, int certified, SpectralVectors localVs,
-            SpectralVectors globalVs) {}
+    private record Outcome(float loss, float robustLoss, int correct, int certified, SpectralVectors<NDArray> localVs,
+            SpectralVectors<NDArray> globalVs) {}
 
     private Shard shard(NDManager manager, Batch batch, int from, int to, boolean robust) {
         long[] inShape = network.spec().inputShape();
@@ -301,7 +281,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /** The whole batch on the calling thread, gradients through DJL's collector. */
     private Outcome runInline(Shard part, boolean robust, float eps, float kappa, PhaseTimer timer) {
-        try (GradientCollector collector = part.manager().getEngine().newGradientCollector()) {
+        try (Gradients.Collector collector = Gradients.collect(part.manager())) {
             Forward f = forward(part, robust, eps, kappa, timer);
             collector.backward(f.loss());
             mark(timer, "backward");
@@ -315,16 +295,11 @@ public final class TrainingStep implements AutoCloseable {
      * shard's share of the batch, so the accumulated gradients are those of the batch mean.
      */
     private Outcome runOnWorker(Shard part, float weight, boolean robust, float eps, float kappa, PhaseTimer timer) {
-        boolean before = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
-        try {
+        try (Gradients.Scope recording = Gradients.recording()) {
             Forward f = forward(part, robust, eps, kappa, timer);
-            NDArray weighted = f.loss().mul(part.manager().create(weight));
-            JniUtils.backward((PtNDArray) weighted, (PtNDArray) weighted.onesLike(), false, false);
+            Gradients.backwardOnThisThread(f.loss().mul(part.manager().create(weight)));
             mark(timer, "backward");
             return f.outcome();
-        } finally {
-            JniUtils.setGradMode(before);
         }
     }
 
@@ -332,34 +307,36 @@ public final class TrainingStep implements AutoCloseable {
     private record Forward(NDArray loss, Outcome outcome) {}
 
     private Forward forward(Shard part, boolean robust, float eps, float kappa, PhaseTimer timer) {
+        DjlOps t = network.ops(part.manager());
         NDArray x = part.x();
         NDArray y = part.y();
+        int classes = network.spec().numClasses();
         NDArray loss;
         NDArray logits;
         NDArray robustLoss = null;
         NDArray certified = null;
-        SpectralVectors localVs = null;
-        SpectralVectors globalVs = null;
+        SpectralVectors<NDArray> localVs = null;
+        SpectralVectors<NDArray> globalVs = null;
         if (robust) {
-            globalVs = new SpectralVectors(globalVectors, sniter, gradient);
-            localVs = new SpectralVectors(part.local(), sniter, gradient);
+            globalVs = new SpectralVectors<>(globalVectors, sniter, gradient);
+            localVs = new SpectralVectors<>(part.local(), sniter, gradient);
             // Only the labels' column of the BCP translation: what the loss reads.
-            BoundResult r = LocalLipschitzBound.compute(network, x, part.manager().full(new Shape(part.size()), eps),
-                    globalVs, localVs, optIter, timer, LocalLipschitzBound.Columns.of(y));
-            RobustLoss.Loss l = RobustLoss.loss(kind, r.logits(), r.translation(), y, kappa);
+            BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, part.manager().full(new Shape(part.size()), eps),
+                    new BoundPass.Settings<>(GlobalNorms.iterated(t, globalVs), localVs, optIter, Columns.of(y), timer));
+            RobustLoss.Loss<NDArray> l = RobustLoss.loss(t, kind, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()),
+                    y, classes, kappa);
             loss = l.loss();
             robustLoss = l.robustLoss();
             logits = r.logits();
-            certified = RobustLoss.certified(l.worstLogits(), y);
+            certified = RobustLoss.certified(t, l.worstLogits(), y);
         } else {
-            logits = network.forward(x);
-            loss = RobustLoss.crossEntropy(logits, y);
+            logits = network.forward(t, x);
+            loss = RobustLoss.crossEntropy(t, logits, t.oneHot(y, classes));
         }
         mark(timer, "loss");
         int correct = (int) logits.argMax(1).eq(y).sum().getLong();
         Outcome o = new Outcome(loss.getFloat(), robustLoss == null ? 0f : robustLoss.getFloat(), correct,
-                certified == null ? 0 : (int) certified.toType(DataType.INT64, false).sum().getLong(), localVs,
-                globalVs);
+                certified == null ? 0 : (int) certified.sum().getFloat(), localVs, globalVs);
         return new Forward(loss, o);
     }
 
@@ -415,7 +392,7 @@ public final class TrainingStep implements AutoCloseable {
      * @return the thread count.
      */
     int shardThreads() {
-        return shards == null ? JniUtils.getNumThreads() : shards.workerThreads();
+        return shards == null ? EngineThreads.intraOp() : shards.workerThreads();
     }
 
     @Override

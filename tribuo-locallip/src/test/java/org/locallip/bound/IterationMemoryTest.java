@@ -20,8 +20,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
+import org.locallip.engine.DjlNetwork;
+import org.locallip.engine.DjlOps;
+import org.locallip.layer.AffineLayer;
+import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
+
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,11 +39,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class IterationMemoryTest {
 
-    private static int arraysAfterPass(BoundNetwork network, int sniter, int optIter) {
+    private static int arraysAfterPass(DjlNetwork network, int sniter, int optIter) {
+        NetworkSpec spec = network.spec();
         try (NDManager pass = network.newPass()) {
+            DjlOps t = network.ops(pass);
             NDArray x = pass.randomUniform(0, 1, new Shape(4, 1, 28, 28));
-            LocalLipschitzBound.compute(network, x, 0.3f, SpectralVectors.random(sniter), SpectralVectors.random(sniter),
-                    optIter);
+            Map<Integer, NDArray> global = new HashMap<>();
+            Map<Integer, NDArray> local = new HashMap<>();
+            for (int k : spec.hiddenAffineIndices()) {
+                global.put(k, pass.randomNormal(new Shape(((AffineLayer) spec.layers().get(k))
+                        .globalVectorShape(spec.sites().get(k)))));
+                local.put(k, pass.randomNormal(new Shape(4).addAll(new Shape(spec.inputShape(k)))));
+            }
+            BoundPass.run(t, spec, x, pass.full(new Shape(4), 0.3f), new BoundPass.Settings<>(
+                    GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)), new SpectralVectors<>(local, sniter),
+                    optIter, Columns.all(), null));
             return pass.getManagedArrays().size();
         }
     }
@@ -44,7 +61,7 @@ class IterationMemoryTest {
     @Test
     void passMemoryDoesNotGrowWithIterations() {
         try (NDManager base = NDManager.newBaseManager();
-                BoundNetwork network = BoundNetwork.create(Weights.initialise(Presets.get("small_relux"), 3), base, false)) {
+                DjlNetwork network = DjlNetwork.create(Weights.initialise(Presets.get("small_relux"), 3), base, false)) {
             int few = arraysAfterPass(network, 2, 2);
             int many = arraysAfterPass(network, 60, 60);
             assertEquals(few, many, "arrays left by a pass with 2 vs 60 iterations");

@@ -18,9 +18,13 @@ package org.locallip.bound;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 
 import org.junit.jupiter.api.Test;
+import org.locallip.engine.DjlNetwork;
+import org.locallip.engine.DjlOps;
+import org.locallip.engine.Gradients;
+import org.locallip.layer.Linear;
+import org.locallip.layer.ParamName;
 import org.locallip.network.Presets;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
@@ -45,24 +49,27 @@ class PowerIterationGradientTest {
         double[] rankOneResidual = new double[2];
         for (PowerIterationGradient mode : PowerIterationGradient.values()) {
             try (NDManager manager = NDManager.newBaseManager();
-                    BoundNetwork network = BoundNetwork.create(
+                    DjlNetwork network = DjlNetwork.create(
                             Weights.fromSafeTensors(Presets.get("small_relux"), golden), manager, true);
                     NDManager pass = network.newPass()) {
+                DjlOps t = network.ops(pass);
                 NDArray x = pass.create(golden.get("x").floats(), new Shape(golden.get("x").shape()));
-                BoundResult r = LocalLipschitzBound.compute(network, x, pass.full(new Shape(16), 0.1f),
-                        new SpectralVectors(vectors(golden, pass, "u_list_in."), 5, mode),
-                        new SpectralVectors(vectors(golden, pass, "u_data_in."), 5, mode), 10, null,
-                        LocalLipschitzBound.Columns.of(pass.create(golden.get("y").longs(), new Shape(16))));
+                BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, pass.full(new Shape(16), 0.1f),
+                        new BoundPass.Settings<>(GlobalNorms.iterated(t,
+                                new SpectralVectors<>(vectors(golden, pass, "u_list_in."), 5, mode)),
+                                new SpectralVectors<>(vectors(golden, pass, "u_data_in."), 5, mode), 10,
+                                Columns.of(pass.create(golden.get("y").longs(), new Shape(16))), null));
                 radius[mode.ordinal()] = r.radius().toFloatArray();
 
-                LinearBound hidden = (LinearBound) network.layers().get(9);
-                try (GradientCollector collector = pass.getEngine().newGradientCollector()) {
-                    NDArray p = hidden.globalSpectralNorm(new SpectralVectors(vectors(golden, pass, "u_list_in."), 5,
-                            mode));
+                // layer 9, the hidden linear layer
+                NDArray weight = network.parameters().get(ParamName.of(9, ParamName.WEIGHT));
+                try (Gradients.Collector collector = Gradients.collect(pass)) {
+                    NDArray p = PowerIteration.global(t, (Linear) network.spec().layers().get(9),
+                            network.spec().sites().get(9), vectors(golden, pass, "u_list_in.").get(9), 5, mode).sigma();
                     collector.backward(p);
                 }
-                float[] g = hidden.weight().getGradient().toFloatArray();
-                long cols = hidden.weight().getShape().get(1);
+                float[] g = weight.getGradient().toFloatArray();
+                long cols = weight.getShape().get(1);
                 rankOneResidual[mode.ordinal()] = rankOneResidual(g, (int) cols);
             }
         }

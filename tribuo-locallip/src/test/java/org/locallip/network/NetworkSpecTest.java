@@ -36,7 +36,7 @@ class NetworkSpecTest {
         assertArrayEquals(new long[] {3136}, spec.outputShape(8));
         assertArrayEquals(new long[] {512, 3136}, spec.parameterShapes().get("9.weight"));
         assertArrayEquals(new long[] {1, 32, 28, 28}, spec.parameterShapes().get("1.threshold"));
-        assertEquals(List.of(0, 2, 4, 6, 9, 11, 13), spec.affineIndices());
+        assertEquals(List.of(0, 2, 4, 6, 9, 11), spec.hiddenAffineIndices());
         assertEquals(10, spec.numClasses());
     }
 

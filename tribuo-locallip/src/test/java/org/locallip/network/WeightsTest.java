@@ -17,6 +17,7 @@ package org.locallip.network;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.locallip.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Files;

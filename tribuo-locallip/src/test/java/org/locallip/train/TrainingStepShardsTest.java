@@ -21,12 +21,11 @@ import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.locallip.bound.BoundNetwork;
-import org.locallip.bound.ReferenceReplay;
+import org.locallip.engine.DjlNetwork;
 import org.locallip.bound.RobustLoss;
 import org.locallip.network.Presets;
 import org.locallip.network.SafeTensors;
-import org.locallip.network.Tensor;
+import org.locallip.tensor.Tensor;
 import org.locallip.network.Weights;
 
 import java.io.IOException;
@@ -71,7 +70,7 @@ class TrainingStepShardsTest {
         for (RobustLoss.Kind kind : RobustLoss.Kind.values()) {
             String prefix = kind.name().toLowerCase() + ".";
             try (NDManager manager = NDManager.newBaseManager();
-                    BoundNetwork network = BoundNetwork.create(
+                    DjlNetwork network = DjlNetwork.create(
                             Weights.fromSafeTensors(Presets.get(golden.meta("arch")), golden), manager, true);
                     VectorStore store = new VectorStore(b, TrainingStep.vectorShapes(network),
                             VectorStore.Precision.FLOAT32, VectorStore.Location.MEMORY, null, 1L);

@@ -1,0 +1,126 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.onnx.certifier;
+
+import ai.onnx.proto.OnnxMl;
+
+import org.locallip.LocalLipModel;
+import org.locallip.bound.BoundPass;
+import org.locallip.bound.BoundResult;
+import org.locallip.bound.CertifiedMargin;
+import org.locallip.bound.Columns;
+import org.locallip.bound.GlobalNorms;
+import org.locallip.bound.SpectralVectors;
+import org.locallip.bound.WorstCaseLogits;
+import org.locallip.certify.StartingVectors;
+import org.locallip.network.NetworkSpec;
+import org.tribuo.ONNXExportable;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the certifier graph of a {@link LocalLipModel}: the bound pass ({@link BoundPass}, the
+ * same code that trains and certifies on DJL) run on the ONNX backend ({@link OnnxGraphOps}).
+ *
+ * <p>Inputs {@code input [N, C*H*W]} (pixels already scaled, as the model's image layout gives
+ * them) and {@code eps} ({@code [1]} for one radius, or {@code [N]}, one per example); outputs
+ * {@code logits [N, c]}, {@code margin [N]} (the worst-case margin of the predicted label,
+ * {@link CertifiedMargin}) and {@code certified [N]} (bool, {@code margin >= 0}, the GloRo argmax
+ * rule). The power iterations and the BCP rounds are ONNX {@code Loop}s, not unrolled: the graph
+ * stays the same size for 2000 iterations, and each Loop's condition is the reference's early
+ * stop. The global norms do not depend on the input: they are computed at export with the
+ * model's own code ({@link LocalLipModel#globalNorms}) and written as constants. Starting
+ * vectors and iteration counts are fixed at export and recorded in the metadata, so that
+ * {@link LocalLipModel#certify} with the same {@link StartingVectors} and counts computes the
+ * same thing.
+ */
+public final class CertifierGraphWriter {
+
+    /** Metadata key: power iterations. */
+    public static final String META_SNITER = "locallip.sniter";
+    /** Metadata key: BCP rounds. */
+    public static final String META_OPT_ITER = "locallip.opt_iter";
+    /** Metadata key: seed of the starting vectors. */
+    public static final String META_START_SEED = "locallip.start_seed";
+    /** Metadata key: label names in class order, separated by newlines. */
+    public static final String META_LABELS = "locallip.labels";
+    /** Metadata key: the image layout in protobuf text form ({@code ImageLayout#toText}). */
+    public static final String META_LAYOUT = "locallip.layout";
+    /** Metadata key: the default eps of the training configuration. */
+    public static final String META_EPS = "locallip.eps";
+
+    /** The producer named in the graph. */
+    static final String PRODUCER = "tribuo-locallip";
+
+    private CertifierGraphWriter() {}
+
+    /**
+     * Builds the certifier model.
+     *
+     * @param model the model.
+     * @param starts the starting vectors.
+     * @param sniter power iterations (at most; early stop as the engine).
+     * @param optIter BCP rounds (at most).
+     * @param domain the ONNX domain.
+     * @param version the model version.
+     * @return the ONNX model.
+     */
+    public static OnnxMl.ModelProto write(LocalLipModel model, StartingVectors starts, int sniter, int optIter,
+            String domain, long version) {
+        NetworkSpec spec = model.networkSpec();
+        Map<Integer, Float> globalNorms = model.globalNorms(starts, sniter);
+        OnnxGraphOps t = new OnnxGraphOps("certifier", model.weights());
+        OnnxGraph g = t.graph();
+        long[] in = spec.inputShape();
+        g.input("input", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.inputSize()}, "batch");
+        g.input("eps", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "eps_count");
+
+        String x = t.reshape("input", -1, in[0], in[1], in[2]);
+        // eps of [1] or [N] as [N]
+        String eps = t.mul(t.reshape("eps", -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
+        Map<Integer, String> local = new LinkedHashMap<>();
+        starts.local().forEach((k, v) -> local.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
+        BoundResult<String> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(
+                GlobalNorms.fixed(t, globalNorms), new SpectralVectors<>(local, sniter), optIter,
+                Columns.predicted(), null));
+        String margin = CertifiedMargin.of(t, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()), r.columns(),
+                spec.numClasses());
+        g.opNamed(OnnxOp.IDENTITY, List.of(r.logits()), List.of("logits"));
+        g.opNamed(OnnxOp.IDENTITY, List.of(margin), List.of("margin"));
+        g.opNamed(OnnxOp.GREATER_OR_EQUAL, List.of(margin, t.scalar(0f)), List.of("certified"));
+        g.output("logits", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.numClasses()}, "batch");
+        g.output("margin", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
+        g.output("certified", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_SNITER, Integer.toString(sniter));
+        meta.put(META_OPT_ITER, Integer.toString(optIter));
+        meta.put(META_START_SEED, Long.toString(starts.seed()));
+        meta.put(META_LABELS, String.join("\n", model.labelNames()));
+        meta.put(META_LAYOUT, model.imageLayout().toText());
+        meta.put(META_EPS, Double.toString(model.defaultEps()));
+        meta.put(ONNXExportable.PROVENANCE_METADATA_FIELD,
+                ONNXExportable.SERIALIZER.marshalAndSerialize(model.getProvenance()));
+        OnnxMl.ModelProto.Builder mp = OnnxMl.ModelProto.newBuilder().setGraph(g.build()).setDomain(domain)
+                .setProducerName(PRODUCER).setModelVersion(version)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OnnxOp.OPSET))
+                .setIrVersion(OnnxOp.IR_VERSION).setDocString("Local-Lip certifier of " + model.getName());
+        meta.forEach((k, v) -> mp.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return mp.build();
+    }
+}

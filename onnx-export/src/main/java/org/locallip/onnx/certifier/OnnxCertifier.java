@@ -1,0 +1,274 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.onnx.certifier;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import org.locallip.CertifiedPrediction;
+import org.locallip.certify.RadiusSearch;
+import org.locallip.data.ImageLayout;
+import org.tribuo.Example;
+import org.tribuo.classification.Label;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Certified predictions in deployment: runs a certifier graph written by
+ * {@link CertifierGraphWriter} on ONNX Runtime. CPU by default; with {@link Device#CUDA} the CUDA
+ * execution provider when ONNX Runtime has it and it starts, else the CPU with a logged warning
+ * ({@code onnxruntime_gpu} lists CUDA even where there is no CUDA, and adding it then throws).
+ *
+ * <p>Safe to call from many threads at once: one session, whose {@code run} ONNX Runtime allows
+ * concurrently. Inputs are pixels scaled as the model's {@link ImageLayout} gives them, in CHW
+ * order; a direct, native-order {@link FloatBuffer} is passed to ONNX Runtime without a copy.
+ */
+public final class OnnxCertifier implements AutoCloseable {
+
+    private static final Logger logger = Logger.getLogger(OnnxCertifier.class.getName());
+
+    /** Where to run. */
+    public enum Device {
+        /** The CPU execution provider. */
+        CPU,
+        /** The CUDA execution provider, falling back to the CPU when it is absent. */
+        CUDA
+    }
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final int inputSize;
+    private final List<String> labels;
+    private final ImageLayout layout;
+    private final boolean onCuda;
+    private final int sniter;
+    private final int optIter;
+    private final double defaultEps;
+    private volatile boolean closed;
+
+    /**
+     * Loads a certifier graph.
+     *
+     * @param path the ONNX file.
+     * @param device where to run.
+     * @throws OrtException if ONNX Runtime cannot load it.
+     * @throws IllegalArgumentException if it is not a certifier graph of this project.
+     */
+    public OnnxCertifier(Path path, Device device) throws OrtException {
+        this.env = OrtEnvironment.getEnvironment();
+        boolean cuda = false;
+        OrtSession s = null;
+        if (device == Device.CUDA) {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            try {
+                options.addCUDA(0);
+                s = env.createSession(path.toString(), options);
+                cuda = true;
+            } catch (OrtException | RuntimeException e) {
+                logger.warning("the CUDA execution provider is not available (" + e.getMessage()
+                        + "); certifying on the CPU");
+                options.close();
+            }
+        }
+        if (s == null) {
+            s = env.createSession(path.toString(), new OrtSession.SessionOptions());
+        }
+        this.session = s;
+        this.onCuda = cuda;
+        Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        String labelText = meta.get(CertifierGraphWriter.META_LABELS);
+        String layoutText = meta.get(CertifierGraphWriter.META_LAYOUT);
+        if (labelText == null || layoutText == null || !session.getOutputNames().contains("margin")) {
+            session.close();
+            throw new IllegalArgumentException(path + " is not a Local-Lip certifier graph (metadata or outputs missing)");
+        }
+        this.labels = List.of(labelText.split("\n"));
+        try {
+            this.layout = ImageLayout.fromText(layoutText);
+        } catch (IllegalArgumentException e) {
+            session.close();
+            throw new IllegalArgumentException(path + " has a bad image layout in its metadata: " + e.getMessage(), e);
+        }
+        this.defaultEps = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_EPS, "0.1"));
+        this.inputSize = layout.size();
+        this.sniter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_SNITER, "0"));
+        this.optIter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_OPT_ITER, "0"));
+    }
+
+    /**
+     * Whether the session runs on CUDA.
+     *
+     * @return true on the CUDA execution provider.
+     */
+    public boolean onCuda() {
+        return onCuda;
+    }
+
+    /**
+     * The power iterations fixed at export.
+     *
+     * @return sniter.
+     */
+    public int sniter() {
+        return sniter;
+    }
+
+    /**
+     * The BCP rounds fixed at export.
+     *
+     * @return opt_iter.
+     */
+    public int optIter() {
+        return optIter;
+    }
+
+    /**
+     * The image layout recorded at export.
+     *
+     * @return the layout.
+     */
+    public ImageLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Certifies a batch held in a float array.
+     *
+     * @param pixels row-major {@code [n, C*H*W]} scaled pixels.
+     * @param n the number of examples.
+     * @param eps the radius.
+     * @return one certified prediction per example (radius NaN: see {@link #certifiedRadius}).
+     * @throws OrtException if ONNX Runtime fails.
+     */
+    public List<CertifiedPrediction> certify(float[] pixels, int n, double eps) throws OrtException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(n * inputSize * 4).order(ByteOrder.nativeOrder());
+        direct.asFloatBuffer().put(pixels, 0, n * inputSize);
+        return certify(direct.asFloatBuffer(), n, eps);
+    }
+
+    /**
+     * Certifies a batch held in a buffer (a direct, native-order buffer is used without a copy).
+     *
+     * @param pixels {@code [n, C*H*W]} scaled pixels from the buffer's position.
+     * @param n the number of examples.
+     * @param eps the radius.
+     * @return one certified prediction per example.
+     * @throws OrtException if ONNX Runtime fails.
+     */
+    public List<CertifiedPrediction> certify(FloatBuffer pixels, int n, double eps) throws OrtException {
+        Run r = run(pixels, n, fill(n, eps));
+        List<CertifiedPrediction> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(CertifiedPrediction.fromLogits(labels, r.logits, i * labels.size(), eps, r.certified[i],
+                    r.margin[i], Double.NaN));
+        }
+        return out;
+    }
+
+    /**
+     * Certifies Tribuo examples through the model's image layout.
+     *
+     * @param examples the examples.
+     * @param eps the radius.
+     * @return one certified prediction per example.
+     * @throws OrtException if ONNX Runtime fails.
+     */
+    public List<CertifiedPrediction> certify(List<? extends Example<Label>> examples, double eps) throws OrtException {
+        float[] x = new float[examples.size() * inputSize];
+        layout.toDense(examples, x, 0);
+        return certify(x, examples.size(), eps);
+    }
+
+    /**
+     * The largest certified radius of each example, by the search every certifier of this
+     * project uses ({@link RadiusSearch}), starting at the model's default eps; the result is a
+     * radius at which the example was certified (0 where none was), to
+     * {@link RadiusSearch#DEFAULT_PRECISION}. As for the model, an estimate (docs/ALGORITHM.md
+     * section 7).
+     *
+     * @param pixels row-major scaled pixels.
+     * @param n the number of examples.
+     * @return the radii.
+     * @throws OrtException if ONNX Runtime fails.
+     */
+    public double[] certifiedRadius(float[] pixels, int n) throws OrtException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(n * inputSize * 4).order(ByteOrder.nativeOrder());
+        direct.asFloatBuffer().put(pixels, 0, n * inputSize);
+        FloatBuffer buf = direct.asFloatBuffer();
+        try {
+            return new RadiusSearch(RadiusSearch.DEFAULT_PRECISION).search(defaultEps,
+                    run(buf, n, fill(n, defaultEps)).certified, eps -> run(buf, n, eps).certified);
+        } catch (OrtException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw outputs of one run. */
+    private record Run(float[] logits, float[] margin, boolean[] certified) {}
+
+    private Run run(FloatBuffer pixels, int n, double[] eps) throws OrtException {
+        if (closed) {
+            throw new IllegalStateException("the certifier is closed");
+        }
+        if (pixels.remaining() < (long) n * inputSize) {
+            throw new IllegalArgumentException("expected " + n + " x " + inputSize + " pixels, found "
+                    + pixels.remaining() + " values");
+        }
+        float[] e = new float[n];
+        for (int i = 0; i < n; i++) {
+            e[i] = (float) eps[i];
+        }
+        try (OnnxTensor x = OnnxTensor.createTensor(env, pixels, new long[] {n, inputSize});
+                OnnxTensor epsT = OnnxTensor.createTensor(env, FloatBuffer.wrap(e), new long[] {n});
+                OrtSession.Result result = session.run(Map.of("input", x, "eps", epsT))) {
+            float[][] logits = (float[][]) value(result, "logits");
+            float[] flat = new float[n * labels.size()];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(logits[i], 0, flat, i * labels.size(), labels.size());
+            }
+            return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"));
+        }
+    }
+
+    private static Object value(OrtSession.Result r, String name) throws OrtException {
+        OnnxValue v = r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+        return v.getValue();
+    }
+
+    private static double[] fill(int n, double v) {
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, v);
+        return out;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        closed = true;
+        session.close();
+    }
+}

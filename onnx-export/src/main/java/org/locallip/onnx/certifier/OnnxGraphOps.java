@@ -1,0 +1,395 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.onnx.certifier;
+
+import ai.onnx.proto.OnnxMl;
+
+import org.locallip.network.Weights;
+import org.locallip.tensor.ConvGeometry;
+import org.locallip.tensor.Tensor;
+import org.locallip.tensor.TensorOps;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.locallip.onnx.certifier.OnnxGraph.attr;
+
+/**
+ * The ONNX backend of {@link TensorOps}: every call adds nodes to a graph, and values are the
+ * names of graph values. {@link #loop} writes an ONNX {@code Loop} whose body is written by the
+ * same code in a graph of its own (bodies may read values of the graph around them). Parameters,
+ * scalars and constants are initializers of the main graph, shared by every body.
+ */
+final class OnnxGraphOps implements TensorOps<String> {
+
+    private static final long FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
+    private static final long BOOL = OnnxMl.TensorProto.DataType.BOOL.getNumber();
+
+    private final OnnxGraph root;
+    private final Weights weights;
+    private final Map<String, String> parameters = new HashMap<>();
+    private final Map<Float, String> scalars = new HashMap<>();
+    private final Map<String, String> shapes = new HashMap<>();
+    private int counter;
+    private OnnxGraph graph;
+
+    /**
+     * A backend writing into a new main graph.
+     *
+     * @param name the graph's name.
+     * @param weights the network's parameters.
+     */
+    OnnxGraphOps(String name, Weights weights) {
+        this.weights = weights;
+        this.root = new OnnxGraph(name, this::name);
+        this.graph = root;
+    }
+
+    /**
+     * The main graph.
+     *
+     * @return the graph.
+     */
+    OnnxGraph graph() {
+        return root;
+    }
+
+    /** A fresh value name, unique in the graph and its bodies. */
+    String name(String hint) {
+        return hint + "_" + (counter++);
+    }
+
+    private String op(OnnxOp type, List<String> inputs, OnnxMl.AttributeProto... attributes) {
+        return graph.op(type, inputs, attributes);
+    }
+
+    private String cast(String x, long type) {
+        return op(OnnxOp.CAST, List.of(x), attr("to", type));
+    }
+
+    private String longs(long... values) {
+        return shapes.computeIfAbsent(java.util.Arrays.toString(values), k -> root.longs("ints", values));
+    }
+
+    @Override
+    public String parameter(String name) {
+        return parameters.computeIfAbsent(name, n -> {
+            Tensor t = weights.tensors().get(n);
+            if (t == null) {
+                throw new IllegalArgumentException("the network has no parameter '" + n + "'");
+            }
+            return root.floats("param_" + n.replace('.', '_'), t.shape(), t.floats());
+        });
+    }
+
+    @Override
+    public String scalar(float value) {
+        return scalars.computeIfAbsent(value, v -> root.floats("scalar", new long[0], new float[] {v}));
+    }
+
+    @Override
+    public String constant(float[] values, long[] shape) {
+        return root.floats("constant", shape, values);
+    }
+
+    @Override
+    public String conv2d(String x, String weight, String bias, int stride, int padding) {
+        List<String> inputs = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return op(OnnxOp.CONV, inputs, attr("strides", new long[] {stride, stride}),
+                attr("pads", new long[] {padding, padding, padding, padding}));
+    }
+
+    @Override
+    public UnaryOperator<String> convTranspose(String weight, ConvGeometry g) {
+        long ph = (g.input()[1] + 2L * g.padding() - g.kernel()) % g.stride();
+        long pw = (g.input()[2] + 2L * g.padding() - g.kernel()) % g.stride();
+        long p = g.padding();
+        return v -> op(OnnxOp.CONV_TRANSPOSE, List.of(v, weight),
+                attr("kernel_shape", new long[] {g.kernel(), g.kernel()}),
+                attr("strides", new long[] {g.stride(), g.stride()}), attr("pads", new long[] {p, p, p, p}),
+                attr("output_padding", new long[] {ph, pw}));
+    }
+
+    @Override
+    public String linear(String x, String weight, String bias) {
+        List<String> inputs = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        return op(OnnxOp.GEMM, inputs, attr("transB", 1L));
+    }
+
+    @Override
+    public String minimum(String a, String b) {
+        return op(OnnxOp.MIN, List.of(a, b));
+    }
+
+    @Override
+    public String maximum(String a, String b) {
+        return op(OnnxOp.MAX, List.of(a, b));
+    }
+
+    @Override
+    public String relu(String x) {
+        return op(OnnxOp.RELU, List.of(x));
+    }
+
+    @Override
+    public List<String> splitHalves(String x, int axis) {
+        return List.of(graph.ops(OnnxOp.SPLIT, List.of(x), 2, attr("axis", (long) axis)));
+    }
+
+    @Override
+    public String concat(List<String> parts, int axis) {
+        return op(OnnxOp.CONCAT, parts, attr("axis", (long) axis));
+    }
+
+    @Override
+    public String flatten(String x) {
+        return op(OnnxOp.FLATTEN, List.of(x), attr("axis", 1L));
+    }
+
+    @Override
+    public String add(String a, String b) {
+        return op(OnnxOp.ADD, List.of(a, b));
+    }
+
+    @Override
+    public String sub(String a, String b) {
+        return op(OnnxOp.SUB, List.of(a, b));
+    }
+
+    @Override
+    public String mul(String a, String b) {
+        return op(OnnxOp.MUL, List.of(a, b));
+    }
+
+    @Override
+    public String div(String a, String b) {
+        return op(OnnxOp.DIV, List.of(a, b));
+    }
+
+    @Override
+    public String abs(String x) {
+        return op(OnnxOp.ABS, List.of(x));
+    }
+
+    @Override
+    public String sqrt(String x) {
+        return op(OnnxOp.SQRT, List.of(x));
+    }
+
+    @Override
+    public String square(String x) {
+        return op(OnnxOp.MUL, List.of(x, x));
+    }
+
+    @Override
+    public String clamp(String x, float min, float max) {
+        String out = x;
+        if (min != Float.NEGATIVE_INFINITY) {
+            out = op(OnnxOp.MAX, List.of(out, scalar(min)));
+        }
+        if (max != Float.POSITIVE_INFINITY) {
+            out = op(OnnxOp.MIN, List.of(out, scalar(max)));
+        }
+        return out;
+    }
+
+    @Override
+    public String greater(String a, String b) {
+        return cast(op(OnnxOp.GREATER, List.of(a, b)), FLOAT);
+    }
+
+    @Override
+    public String greaterEqual(String a, String b) {
+        return cast(op(OnnxOp.GREATER_OR_EQUAL, List.of(a, b)), FLOAT);
+    }
+
+    @Override
+    public String less(String a, String b) {
+        return cast(op(OnnxOp.LESS, List.of(a, b)), FLOAT);
+    }
+
+    @Override
+    public String lessEqual(String a, String b) {
+        return cast(op(OnnxOp.LESS_OR_EQUAL, List.of(a, b)), FLOAT);
+    }
+
+    @Override
+    public String equal(String a, String b) {
+        return cast(op(OnnxOp.EQUAL, List.of(a, b)), FLOAT);
+    }
+
+    @Override
+    public String isNaN(String x) {
+        return cast(op(OnnxOp.IS_NAN, List.of(x)), FLOAT);
+    }
+
+    @Override
+    public String isFinite(String x) {
+        String bad = op(OnnxOp.OR, List.of(op(OnnxOp.IS_NAN, List.of(x)), op(OnnxOp.IS_INF, List.of(x))));
+        return cast(op(OnnxOp.NOT, List.of(bad)), FLOAT);
+    }
+
+    @Override
+    public String where(String mask, String ifTrue, String ifFalse) {
+        return op(OnnxOp.WHERE, List.of(cast(mask, BOOL), ifTrue, ifFalse));
+    }
+
+    @Override
+    public String any(String mask) {
+        return op(OnnxOp.GREATER, List.of(op(OnnxOp.REDUCE_MAX, List.of(mask), attr("keepdims", 0L)), scalar(0f)));
+    }
+
+    private static long[] longAxes(int[] axes) {
+        long[] a = new long[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            a[i] = axes[i];
+        }
+        return a;
+    }
+
+    @Override
+    public String sum(String x, int[] axes, boolean keepDims) {
+        List<String> inputs = axes == null ? List.of(x) : List.of(x, longs(longAxes(axes)));
+        return op(OnnxOp.REDUCE_SUM, inputs, attr("keepdims", keepDims ? 1L : 0L));
+    }
+
+    @Override
+    public String max(String x, int[] axes, boolean keepDims) {
+        return reduce(OnnxOp.REDUCE_MAX, x, axes, keepDims);
+    }
+
+    @Override
+    public String norm(String x, int[] axes, boolean keepDims) {
+        return reduce(OnnxOp.REDUCE_L2, x, axes, keepDims);
+    }
+
+    private String reduce(OnnxOp type, String x, int[] axes, boolean keepDims) {
+        if (axes == null) {
+            return op(type, List.of(x), attr("keepdims", keepDims ? 1L : 0L));
+        }
+        return op(type, List.of(x), attr("axes", longAxes(axes)), attr("keepdims", keepDims ? 1L : 0L));
+    }
+
+    @Override
+    public String mean(String x) {
+        return op(OnnxOp.REDUCE_MEAN, List.of(x), attr("keepdims", 0L));
+    }
+
+    @Override
+    public String logSoftmax(String x, int axis) {
+        return op(OnnxOp.LOG_SOFTMAX, List.of(x), attr("axis", (long) axis));
+    }
+
+    @Override
+    public String reshape(String x, long... shape) {
+        return op(OnnxOp.RESHAPE, List.of(x, longs(shape)));
+    }
+
+    @Override
+    public String transpose(String x) {
+        return op(OnnxOp.TRANSPOSE, List.of(x));
+    }
+
+    @Override
+    public String broadcastBatch(String x, String like) {
+        String batch = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(like)), longs(0), longs(1)));
+        String rest = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(1), longs(Long.MAX_VALUE)));
+        return op(OnnxOp.EXPAND, List.of(x, op(OnnxOp.CONCAT, List.of(batch, rest), attr("axis", 0L))));
+    }
+
+    @Override
+    public String onesLike(String x) {
+        return op(OnnxOp.CONSTANT_OF_SHAPE, List.of(op(OnnxOp.SHAPE, List.of(x))), attr("value",
+                OnnxMl.TensorProto.newBuilder().setDataType((int) FLOAT).addDims(1).addFloatData(1f).build()));
+    }
+
+    @Override
+    public String randomNormalLike(String x) {
+        return op(OnnxOp.RANDOM_NORMAL_LIKE, List.of(x), attr("dtype", FLOAT));
+    }
+
+    @Override
+    public String matMul(String a, String b) {
+        return op(OnnxOp.MAT_MUL, List.of(a, b));
+    }
+
+    @Override
+    public String oneHot(String classes, int depth) {
+        long[] range = new long[depth];
+        for (int i = 0; i < depth; i++) {
+            range[i] = i;
+        }
+        String column = op(OnnxOp.RESHAPE, List.of(classes, longs(-1, 1)));
+        String row = op(OnnxOp.RESHAPE, List.of(longs(range), longs(1, depth)));
+        return equal(column, row);
+    }
+
+    @Override
+    public String argMax(String x, int axis) {
+        return op(OnnxOp.ARG_MAX, List.of(x), attr("axis", (long) axis), attr("keepdims", 0L));
+    }
+
+    @Override
+    public String detach(String x) {
+        return x;
+    }
+
+    @Override
+    public List<String> loop(int maxIterations, String condition, List<String> initial, int[] ranks,
+            LoopBody<String> body) {
+        if (maxIterations < 1) {
+            return initial;
+        }
+        OnnxGraph outer = graph;
+        OnnxGraph inner = new OnnxGraph(name("loop_body"), this::name);
+        inner.input(name("iteration"), OnnxMl.TensorProto.DataType.INT64, new long[0]);
+        inner.input(name("condition"), OnnxMl.TensorProto.DataType.BOOL, new long[0]);
+        List<String> carried = new ArrayList<>();
+        for (int i = 0; i < initial.size(); i++) {
+            String in = name("carried");
+            inner.anyShapeInput(in, OnnxMl.TensorProto.DataType.FLOAT, ranks[i]);
+            carried.add(in);
+        }
+        graph = inner;
+        try {
+            Next<String> next = body.step(carried);
+            String goOn = next.goOn() == null ? root.boolScalar("true", true) : next.goOn().get();
+            String conditionOut = name("condition_out");
+            inner.opNamed(OnnxOp.IDENTITY, List.of(goOn), List.of(conditionOut));
+            inner.output(conditionOut, OnnxMl.TensorProto.DataType.BOOL, new long[0]);
+            for (int i = 0; i < next.values().size(); i++) {
+                String out = name("carried_out");
+                inner.opNamed(OnnxOp.IDENTITY, List.of(next.values().get(i)), List.of(out));
+                inner.anyShapeOutput(out, OnnxMl.TensorProto.DataType.FLOAT, ranks[i]);
+            }
+        } finally {
+            graph = outer;
+        }
+        List<String> inputs = new ArrayList<>();
+        inputs.add(root.longScalar("trip_count", maxIterations));
+        inputs.add(condition == null ? root.boolScalar("true", true) : condition);
+        inputs.addAll(initial);
+        return List.of(graph.ops(OnnxOp.LOOP, inputs, initial.size(), attr("body", inner.build())));
+    }
+
+    @Override
+    public GradientScope noGradient() {
+        return () -> { };
+    }
+}

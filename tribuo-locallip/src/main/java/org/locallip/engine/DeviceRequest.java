@@ -1,0 +1,93 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.engine;
+
+import ai.djl.Device;
+
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * A device as a user asks for it: {@code auto} (the first GPU DJL sees, else the CPU), or a
+ * device name as DJL names devices ({@code cpu}, {@code gpu0}, ...), with
+ * {@code gpu} and {@code gpu:N} accepted as well. A request for a GPU that is absent resolves to
+ * the CPU with a warning, or fails when the device is required.
+ *
+ * @param name the request, normalised ({@code auto}, {@code cpu} or {@code gpuN}).
+ */
+public record DeviceRequest(String name) {
+
+    private static final Logger logger = Logger.getLogger(DeviceRequest.class.getName());
+
+    /** The request that picks a GPU when DJL sees one. */
+    public static final String AUTO = "auto";
+
+    /**
+     * Parses a request.
+     *
+     * @param text {@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N} or {@code gpuN}.
+     * @return the request.
+     * @throws IllegalArgumentException for anything else.
+     */
+    public static DeviceRequest parse(String text) {
+        String d = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (d.equals(AUTO) || d.equals("cpu")) {
+            return new DeviceRequest(d);
+        }
+        if (d.equals("gpu")) {
+            return new DeviceRequest("gpu0");
+        }
+        String digits = d.startsWith("gpu:") ? d.substring(4) : d.startsWith("gpu") ? d.substring(3) : null;
+        if (digits != null && !digits.isEmpty() && digits.chars().allMatch(Character::isDigit) && digits.length() < 6) {
+            return new DeviceRequest("gpu" + Integer.parseInt(digits));
+        }
+        throw new IllegalArgumentException("a device is auto, cpu, gpu, gpu:N or gpuN, found '" + text + "'");
+    }
+
+    /**
+     * The device to use: the requested one when DJL sees it, else the CPU (with a warning, or an
+     * error if the device is required).
+     *
+     * @param gpuCount how many GPUs DJL sees.
+     * @param require whether a missing GPU is an error.
+     * @param purpose what the device is for, for messages ("training").
+     * @return the device.
+     * @throws IllegalStateException if the device is required and absent.
+     */
+    public Device resolve(int gpuCount, boolean require, String purpose) {
+        if (name.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (name.equals(AUTO)) {
+            return gpuCount > 0 ? Device.gpu(0) : Device.cpu();
+        }
+        Device wanted = Device.gpu(Integer.parseInt(name.substring(3)));
+        if (wanted.getDeviceId() < gpuCount) {
+            return wanted;
+        }
+        String msg = "device " + name + " was requested but DJL sees " + gpuCount + " GPU(s)";
+        if (require) {
+            throw new IllegalStateException(msg + " and the device is required");
+        }
+        logger.warning(msg + "; " + purpose + " on the CPU");
+        return Device.cpu();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

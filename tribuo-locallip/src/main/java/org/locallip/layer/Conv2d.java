@@ -1,0 +1,144 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.layer;
+
+import org.locallip.tensor.ConvGeometry;
+import org.locallip.tensor.ForwardOps;
+import org.locallip.tensor.Tensor;
+import org.locallip.tensor.TensorOps;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * A 2-d convolution with bias and square kernels. Its transposed convolution (the operator's
+ * transpose) is the backend's: ONNX has one, DJL's is built from convolutions.
+ *
+ * @param outChannels number of output channels.
+ * @param kernel kernel size.
+ * @param stride stride.
+ * @param padding zero padding on every side.
+ */
+public record Conv2d(int outChannels, int kernel, int stride, int padding) implements AffineLayer {
+
+    /** Validates the hyper-parameters. */
+    public Conv2d {
+        if (outChannels < 1 || kernel < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("conv needs out >= 1, kernel >= 1, stride >= 1, padding >= 0, found "
+                    + outChannels + "," + kernel + "," + stride + "," + padding);
+        }
+        if (padding >= kernel) {
+            // The transposed convolution of the power iteration pads by kernel-1-padding.
+            throw new IllegalArgumentException("conv padding must be smaller than the kernel, found padding "
+                    + padding + " for kernel " + kernel);
+        }
+    }
+
+    @Override
+    public String text() {
+        return "conv:" + outChannels + "," + kernel + "," + stride + "," + padding;
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException("a convolution needs (C, H, W) inputs");
+        }
+        if (in[1] + 2L * padding < kernel || in[2] + 2L * padding < kernel) {
+            throw new IllegalArgumentException("the kernel is larger than the padded input");
+        }
+        return new long[] {outChannels, (in[1] + 2L * padding - kernel) / stride + 1,
+            (in[2] + 2L * padding - kernel) / stride + 1};
+    }
+
+    @Override
+    public Map<String, long[]> parameterShapes(long[] in) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put(ParamName.WEIGHT, new long[] {outChannels, in[0], kernel, kernel});
+        shapes.put(ParamName.BIAS, new long[] {outChannels});
+        return shapes;
+    }
+
+    /** The reference's: weights {@code N(0, sqrt(2 / (k*k*out)))}, bias 0. */
+    @Override
+    public Map<String, Tensor> initialise(long[] in, SplittableRandom rng) {
+        long[] ws = parameterShapes(in).get(ParamName.WEIGHT);
+        double std = Math.sqrt(2.0 / (kernel * kernel * outChannels));
+        float[] w = new float[(int) Tensor.numElements(ws)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (std * rng.nextGaussian());
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put(ParamName.WEIGHT, Tensor.ofFloats(ws, w));
+        out.put(ParamName.BIAS, Tensor.ofFloats(new long[] {outChannels}, new float[outChannels]));
+        return out;
+    }
+
+    @Override
+    public <T> T affine(ForwardOps<T> t, Site site, T x, T weight, T bias) {
+        return t.conv2d(x, weight, bias, stride, padding);
+    }
+
+    @Override
+    public <T> LinearOperator<T> operator(TensorOps<T> t, Site site) {
+        T w = t.parameter(site.param(ParamName.WEIGHT));
+        UnaryOperator<T> transposed = t.convTranspose(w, geometry(site));
+        return new LinearOperator<>() {
+            @Override
+            public T apply(T u) {
+                return t.conv2d(u, w, null, stride, padding);
+            }
+
+            @Override
+            public T transpose(T v) {
+                return transposed.apply(v);
+            }
+        };
+    }
+
+    /**
+     * This layer's geometry at a site.
+     *
+     * @param site where the layer sits.
+     * @return the geometry.
+     */
+    public ConvGeometry geometry(Site site) {
+        return new ConvGeometry(kernel, stride, padding, site.input(), site.output());
+    }
+
+    @Override
+    public <T> T rowNorms(TensorOps<T> t, Site site) {
+        T w = t.parameter(site.param(ParamName.WEIGHT));
+        return t.reshape(t.norm(t.reshape(w, outChannels, -1), new int[] {1}, false), 1, outChannels, 1, 1);
+    }
+
+    @Override
+    public <T> LinearOperator<T> globalOperator(TensorOps<T> t, Site site) {
+        return operator(t, site);
+    }
+
+    @Override
+    public long[] globalVectorShape(Site site) {
+        return LayerSpec.withLeadingOne(site.input());
+    }
+
+    @Override
+    public float globalNormEpsilon() {
+        return BoundConstants.NORM_EPSILON;
+    }
+}
