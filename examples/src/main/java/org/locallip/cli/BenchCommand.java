@@ -17,7 +17,6 @@ package org.locallip.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.GsonBuilder;
 
@@ -28,6 +27,7 @@ import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
 import org.locallip.engine.EngineSelfCheck;
+import org.locallip.engine.EngineThreads;
 import org.locallip.train.TrainingStep;
 import org.locallip.train.VectorStore;
 
@@ -83,8 +83,7 @@ final class BenchCommand implements Command {
         RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase());
         if (threads > 0) {
             // Read by DJL when the engine starts: set before the first NDManager.
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            EngineThreads.configureAtStart(threads);
         }
         Random rng = new Random(Long.parseLong(args.get("seed", "1")));
         String profile = args.get("profile", null);
@@ -115,13 +114,13 @@ final class BenchCommand implements Command {
                 VectorStore store = new VectorStore(storeExamples, TrainingStep.vectorShapes(network),
                         precision, location, storeFile, 1L);
                 TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
-                        shards > 0 ? shards : Math.max(1, JniUtils.getNumThreads()), gradient)) {
+                        shards > 0 ? shards : Math.max(1, EngineThreads.intraOp()), gradient)) {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     timer.reset();
                     if (profile != null) {
                         // PyTorch's own profiler: a Chrome trace of every operator of the timed steps.
-                        JniUtils.startProfile(false, true, false);
+                        EngineThreads.startProfiler();
                     }
                 }
                 long start = System.nanoTime();
@@ -143,7 +142,7 @@ final class BenchCommand implements Command {
                 }
             }
             if (profile != null) {
-                JniUtils.stopProfile(profile);
+                EngineThreads.stopProfiler(profile);
             }
             storeBytes = (long) store.bytesPerExample() * storeExamples;
         } finally {
@@ -165,7 +164,7 @@ final class BenchCommand implements Command {
         report.put("loss", kind.name().toLowerCase());
         report.put("steps", steps);
         report.put("power_iteration_gradient", gradient.name().toLowerCase());
-        report.put("shards", shards > 0 ? shards : JniUtils.getNumThreads());
+        report.put("shards", shards > 0 ? shards : EngineThreads.intraOp());
         report.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         report.put("examples_per_s", batch * steps / total);
         report.put("median_step_s", median);

@@ -29,6 +29,7 @@ import org.locallip.bound.WorstCaseLogits;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.network.NetworkSpec;
+import org.locallip.tensor.Seeds;
 import org.locallip.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ public final class Certifier {
             try (NDManager pass = network.newPass()) {
                 NDArray xs = pass.create(xb, new Shape(b, in[0], in[1], in[2]));
                 Map<Integer, NDArray> local = options.starts() != null ? fixedLocal(pass, starts, b)
-                        : randomLocal(pass, spec, new SplittableRandom(options.seed() * 1_000_003L + from), b);
+                        : randomLocal(pass, spec, new Seeds(options.seed()).random(Seeds.Stream.CERTIFY_STARTS, from), b);
                 Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options);
                 double[] radius = fill(b, Double.NaN);
                 if (options.radius()) {

@@ -18,7 +18,7 @@ package org.locallip.engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * PyTorch's intra-op thread count. PyTorch keeps it per thread (OpenMP's per-thread setting,
+ * PyTorch's thread counts, and its profiler. PyTorch keeps the intra-op count per thread (OpenMP's per-thread setting,
  * initialised lazily from a process-wide value), which is what lets batch shards each run with
  * one thread ({@link ShardPool}).
  */
@@ -33,6 +33,33 @@ public final class EngineThreads {
      */
     public static int intraOp() {
         return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Sets the thread counts PyTorch starts with (read when the engine loads: call before the
+     * first NDManager): {@code threads} intra-op threads and one inter-op thread.
+     *
+     * @param threads the intra-op thread count.
+     */
+    public static void configureAtStart(int threads) {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /**
+     * Starts PyTorch's operator profiler (for benchmarks).
+     */
+    public static void startProfiler() {
+        JniUtils.startProfile(false, true, false);
+    }
+
+    /**
+     * Stops the profiler and writes its trace (Chrome's format).
+     *
+     * @param file the trace file.
+     */
+    public static void stopProfiler(String file) {
+        JniUtils.stopProfile(file);
     }
 
     /**

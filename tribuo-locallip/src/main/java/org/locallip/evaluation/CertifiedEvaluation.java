@@ -21,6 +21,7 @@ import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.PgdAttack;
+import org.locallip.tensor.Seeds;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -113,7 +114,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
             logger.info(String.format(Locale.ROOT, "certified accuracy %.4f at eps %s", count / (double) y.length, key));
             if (pgd) {
                 PgdAttack attack = PgdAttack.paper(eps);
-                boolean[] robust = robustInBatches(model, attack, x, y, options.batchSize());
+                boolean[] robust = robustInBatches(model, attack, x, y, options.batchSize(), new Seeds(options.seed()));
                 int r = 0;
                 int b = 0;
                 for (int i = 0; i < y.length; i++) {
@@ -151,7 +152,8 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
                 options.sniter(), options.optIter(), (System.nanoTime() - start) / 1e9);
     }
 
-    private static boolean[] robustInBatches(LocalLipModel model, PgdAttack attack, float[] x, long[] y, int batch) {
+    private static boolean[] robustInBatches(LocalLipModel model, PgdAttack attack, float[] x, long[] y, int batch,
+            Seeds seeds) {
         int size = model.imageLayout().size();
         boolean[] out = new boolean[y.length];
         for (int from = 0; from < y.length; from += batch) {
@@ -159,7 +161,8 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
             double[] radii = new double[b];
             java.util.Arrays.fill(radii, attack.eps());
             boolean[] r = model.robustUnderAttack(attack, java.util.Arrays.copyOfRange(x, from * size, (from + b) * size),
-                    java.util.Arrays.copyOfRange(y, from, from + b), radii, 17L + from);
+                    java.util.Arrays.copyOfRange(y, from, from + b), radii,
+                    seeds.seedOf(Seeds.Stream.ATTACK_STARTS, from));
             System.arraycopy(r, 0, out, from, b);
         }
         return out;

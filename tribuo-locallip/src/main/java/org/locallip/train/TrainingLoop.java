@@ -23,6 +23,7 @@ import org.locallip.data.Augmentation;
 import org.locallip.data.DenseImages;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.network.Weights;
+import org.locallip.tensor.Seeds;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,11 +96,12 @@ public final class TrainingLoop {
         int batch = settings.batchSize();
         int stepsPerEpoch = (n + batch - 1) / batch;
         TrainingSchedule schedule = settings.schedule();
+        Seeds seeds = new Seeds(settings.seed());
         try (DjlNetwork network = DjlNetwork.create(initial, manager, true);
                 VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
-                        settings.location(), storeFile(settings), settings.seed() ^ 0x5DEECE66DL);
+                        settings.location(), storeFile(settings), settings.seed());
                 TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
-                        store, settings.seed() ^ 0xC0FFEEL, settings.shards(), settings.gradient())) {
+                        store, settings.seed(), settings.shards(), settings.gradient())) {
             int startEpoch = 0;
             int startStep = 0;
             if (Checkpoint.exists(settings.checkpointDir())) {
@@ -118,7 +120,7 @@ public final class TrainingLoop {
                     (long) startEpoch * stepsPerEpoch + startStep);
             float[] x = new float[batch * data.layout().size()];
             for (int epoch = startEpoch; epoch < schedule.epochs(); epoch++) {
-                int[] order = permutation(n, new SplittableRandom(settings.seed() * 31 + epoch));
+                int[] order = permutation(n, seeds.random(Seeds.Stream.EPOCH_ORDER, epoch));
                 float lr = (float) schedule.learningRate(epoch);
                 for (int s = epoch == startEpoch ? startStep : 0; s < stepsPerEpoch; s++) {
                     int from = s * batch;
@@ -127,7 +129,7 @@ public final class TrainingLoop {
                     float[] xb = size == batch ? x : new float[size * data.layout().size()];
                     data.gather(ids, xb);
                     settings.augmentation().apply(xb, size, data.layout(),
-                            new SplittableRandom((settings.seed() * 31 + epoch) * 1_000_003L + s));
+                            seeds.random(Seeds.Stream.AUGMENTATION, epoch, s));
                     long[] y = new long[size];
                     for (int i = 0; i < size; i++) {
                         y[i] = data.label(ids[i]);

@@ -36,6 +36,7 @@ import org.locallip.engine.Gradients;
 import org.locallip.engine.ShardPool;
 import org.locallip.layer.AffineLayer;
 import org.locallip.layer.Site;
+import org.locallip.tensor.Seeds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,7 +157,7 @@ public final class TrainingStep implements AutoCloseable {
             throw new IllegalArgumentException("the vector store has " + store.slots() + " slots, the network "
                     + hiddenAffine.size() + " hidden affine layers");
         }
-        SplittableRandom rng = new SplittableRandom(seed);
+        SplittableRandom rng = new Seeds(seed).random(Seeds.Stream.GLOBAL_VECTORS);
         for (int k : hiddenAffine) {
             Site site = network.spec().sites().get(k);
             long[] shape = ((AffineLayer) network.spec().layers().get(k)).globalVectorShape(site);

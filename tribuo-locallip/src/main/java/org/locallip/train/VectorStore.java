@@ -20,6 +20,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.locallip.tensor.Seeds;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -308,7 +310,7 @@ public final class VectorStore implements AutoCloseable {
             if (initialised.get(id)) {
                 continue;
             }
-            SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + id);
+            SplittableRandom rng = new Seeds(seed).random(Seeds.Stream.EXAMPLE_VECTORS, id);
             float[] values = new float[recordValues];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) rng.nextGaussian();

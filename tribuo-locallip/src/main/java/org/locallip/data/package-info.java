@@ -1,0 +1,22 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/**
+ * Where Tribuo's sparse examples meet dense image tensors: the image layout (feature names to
+ * pixels, scaling, its one codec), dense image sets, augmentation, and image data sources.
+ *
+ * <p>Uses Tribuo and OLCUT only.
+ */
+package org.locallip.data;

@@ -1,0 +1,24 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/**
+ * The layer kinds of a Local-Lip network, one class each with every view of it (docs/ALGORITHM.md
+ * sections 1-2): text form, shapes, parameters and their initialisation, forward pass (also its
+ * ONNX form), box/ball step, masks, and for affine layers the operator, its transpose and the
+ * global-norm operator. The hierarchy is sealed under {@link org.locallip.layer.LayerSpec}.
+ *
+ * <p>Uses {@code org.locallip.tensor} only.
+ */
+package org.locallip.layer;
