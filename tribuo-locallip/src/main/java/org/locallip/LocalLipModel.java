@@ -69,7 +69,7 @@ import java.util.zip.CRC32;
 
 /**
  * A network trained by {@link LocalLipTrainer}: a Tribuo {@code Model<Label>} that predicts and
- * certifies (label plus certified L2 radius, ALGORITHM.md sections 2-5).
+ * certifies (label plus certified L2 radius, docs/ALGORITHM.md sections 2-5).
  *
  * <p>Immutable: the weights are host tensors fixed at construction. Predicting creates the
  * network's arrays on DJL's default device on first use (native memory), so the model is

@@ -61,10 +61,10 @@ import java.util.logging.Logger;
 
 /**
  * Trains certifiably robust networks with the local Lipschitz bound (Huang et al., NeurIPS 2021)
- * as a Tribuo {@link Trainer}: the bound, BCP and the GloRo / BCP losses of ALGORITHM.md, on
+ * as a Tribuo {@link Trainer}: the bound, BCP and the GloRo / BCP losses of docs/ALGORITHM.md, on
  * DJL's PyTorch engine (a GPU when there is one, the CPU otherwise).
  *
- * <p>The defaults are the paper's MNIST recipe (ALGORITHM.md section 6): {@code mnist_4c3f_relux},
+ * <p>The defaults are the paper's MNIST recipe (docs/ALGORITHM.md section 6): {@code mnist_4c3f_relux},
  * 300 epochs ramping eps to 1.75 over 150, GloRo, batch 256, Adam 1e-3 with exp decay, sniter 5,
  * opt_iter 10. Examples are read through an {@link ImageLayout} (by default IDX naming with
  * pixels scaled from 0..255, in the network's input shape).
@@ -86,7 +86,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
         CONSTANT
     }
 
-    @Config(description = "Preset network name (ALGORITHM.md section 1), used when layers is not set.")
+    @Config(description = "Preset network name (docs/ALGORITHM.md section 1), used when layers is not set.")
     private String network = "mnist_4c3f_relux";
 
     @Config(description = "Network layers in text form, e.g. 'conv:8,3,1,1; relux:1.0; flatten; linear:10'"

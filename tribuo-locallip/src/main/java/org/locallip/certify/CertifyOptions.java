@@ -16,7 +16,7 @@
 package org.locallip.certify;
 
 /**
- * How certification runs (ALGORITHM.md section 6, "Evaluation").
+ * How certification runs (docs/ALGORITHM.md section 6, "Evaluation").
  *
  * @param sniter power iterations of the local and global norms, from random starting vectors
  *     (the paper evaluates with 2000); they stop early once every vector of the batch moved less

@@ -18,7 +18,7 @@ package org.locallip.data;
 import java.util.SplittableRandom;
 
 /**
- * The reference's data augmentation for colour images (ALGORITHM.md section 6): a random crop
+ * The reference's data augmentation for colour images (docs/ALGORITHM.md section 6): a random crop
  * of the image padded with zeros by {@code padding} on every side, and a horizontal flip with
  * probability 1/2. Applied in place to a host batch, from a generator the caller seeds per step
  * so that a resumed run draws the same crops.

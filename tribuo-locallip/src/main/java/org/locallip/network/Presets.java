@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The preset architectures of ALGORITHM.md section 1, by name (conv layers are
+ * The preset architectures of docs/ALGORITHM.md section 1, by name (conv layers are
  * {@code out,k,stride,pad}).
  */
 public final class Presets {

@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
 import java.util.logging.Logger;
 
 /**
- * The epochs of Local-Lip training (ALGORITHM.md section 6): shuffles, batches, schedules,
+ * The epochs of Local-Lip training (docs/ALGORITHM.md section 6): shuffles, batches, schedules,
  * steps, progress and checkpoints. The only place that loops over epochs.
  *
  * <p>Every random choice (the order of an epoch, the crops of a step, the starting vectors) is

@@ -16,7 +16,7 @@
 package org.locallip.train;
 
 /**
- * The schedules of ALGORITHM.md section 6, as the reference computes them.
+ * The schedules of docs/ALGORITHM.md section 6, as the reference computes them.
  *
  * <ul>
  *   <li>Warm-up epochs train on the clean cross-entropy.</li>

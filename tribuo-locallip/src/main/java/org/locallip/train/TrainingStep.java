@@ -47,7 +47,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * One optimisation step of Local-Lip training (ALGORITHM.md section 6): the bound pass, the
+ * One optimisation step of Local-Lip training (docs/ALGORITHM.md section 6): the bound pass, the
  * robust loss, backward, Adam, the threshold projection, and the exchange of the batch's
  * per-example power-iteration vectors with the {@link VectorStore}. Keeps the global
  * power-iteration vectors across steps. Every array of a step lives in a pass manager that is

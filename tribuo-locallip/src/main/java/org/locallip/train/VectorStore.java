@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
 
 /**
  * The per-example power-iteration vectors of the local bound, kept across epochs as the paper
- * does (ALGORITHM.md section 6): one vector per hidden affine layer per training example (for
+ * does (docs/ALGORITHM.md section 6): one vector per hidden affine layer per training example (for
  * mnist_4c3f about 48k values, 190 KB in float32).
  *
  * <p>The vectors live outside the Java heap, in direct buffers ({@link Location#MEMORY}) or in a
