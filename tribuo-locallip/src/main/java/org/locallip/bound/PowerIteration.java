@@ -147,7 +147,7 @@ public final class PowerIteration {
 
     /** Whether a vector moved by at least the tolerance (a NaN counts as moving: go on). */
     private static <T> T moved(TensorOps<T> t, T distances, float tolerance) {
-        return t.any(t.sub(t.scalar(1f), t.less(distances, t.scalar(tolerance))));
+        return t.anyNotBelow(distances, tolerance);
     }
 
     private static <T> T masked(TensorOps<T> t, T x, T mask) {

@@ -79,12 +79,11 @@ public final class WorstCaseLogits {
             wiwj = t.sub(t.reshape(w, 1, c, 1, h), t.reshape(wj, -1, 1, 1, h));
         }
         T e = t.scalar(BoundConstants.NORM_EPSILON);
-        T zero = t.scalar(0f);
         T offDiagonal = t.sub(t.scalar(1f), eye); // Z
         T r = t.reshape(radius, -1, 1, 1, 1);
         T d = t.mul(r, t.div(wiwj, t.clamp(t.norm(wiwj, new int[] {3}, true), BoundConstants.NORM_EPSILON,
                 Float.POSITIVE_INFINITY)));
-        T n2 = t.square(t.abs(t.add(t.mul(offDiagonal, t.add(r, e)), e)));
+        T n2 = t.square(t.add(t.mul(offDiagonal, t.add(r, e)), e)); // N >= 0: |N|^2 = N^2
         T muRep = t.reshape(mu, -1, 1, 1, h);
         T lb = t.clamp(t.sub(t.reshape(t.sub(boxCentre, boxHalfWidth), -1, 1, 1, h), muRep),
                 Float.NEGATIVE_INFINITY, 0f);
@@ -95,16 +94,18 @@ public final class WorstCaseLogits {
             T zd = t.mul(offDiagonal, dd);
             T outLo = t.lessEqual(dd, lb);
             T outHi = t.greaterEqual(dd, ub);
-            T inside = t.mul(t.greater(dd, lb), t.less(dd, ub));
+            T inside = t.between(dd, lb, ub);
             T before = t.add(t.mul(zd, outLo), t.mul(zd, outHi));
             T after = t.add(t.mul(t.mul(offDiagonal, lb), outLo), t.mul(t.mul(offDiagonal, ub), outHi));
             T nb = t.norm(t.mul(offDiagonal, t.add(before, e)), new int[] {3}, true);
             T na = t.norm(t.mul(offDiagonal, t.add(after, e)), new int[] {3}, true);
-            T rb = t.sqrt(t.add(t.add(nonNegative(t, t.sub(n2, t.square(t.abs(nb))), zero), e), eye));
-            T ra = t.sqrt(t.add(t.add(nonNegative(t, t.sub(n2, t.square(t.abs(na))), zero), e), eye));
+            // norms are not negative: |nb|^2 = nb^2
+            T rb = t.sqrt(t.add(t.add(t.clamp(t.sub(n2, t.square(nb)), 0f, Float.POSITIVE_INFINITY), e), eye));
+            T ra = t.sqrt(t.add(t.add(t.clamp(t.sub(n2, t.square(na)), 0f, Float.POSITIVE_INFINITY), e), eye));
             T next = t.add(after, t.mul(t.mul(t.div(ra, t.add(rb, e)), zd), inside));
             T products = t.sum(t.mul(wiwj, next), new int[] {3}, false);
-            return new Next<>(List.of(next, products), () -> outside(t, next, offDiagonal, lb, ub));
+            // anything outside the box (the diagonal, where Z*d = 0, never is)
+            return new Next<>(List.of(next, products), () -> t.anyOutside(t.mul(next, offDiagonal), lb, ub));
         };
         Next<T> first = round.step(List.of(d));
         T inner = first.values().get(1);
@@ -126,19 +127,5 @@ public final class WorstCaseLogits {
      */
     public static <T> T zeroNaN(TensorOps<T> t, T translation) {
         return t.where(t.isNaN(translation), t.scalar(0f), translation);
-    }
-
-    /**
-     * {@code clamp(x, min=0)} with clamp's gradient (1 where {@code x >= 0}, boundary included),
-     * without the scalar tensors that DJL's {@code clip} makes at each call.
-     */
-    private static <T> T nonNegative(TensorOps<T> t, T x, T zero) {
-        return t.mul(x, t.greaterEqual(x, zero));
-    }
-
-    /** Whether any entry lies strictly outside the shifted box (the diagonal, where Z*d = 0, never does). */
-    private static <T> T outside(TensorOps<T> t, T d, T offDiagonal, T lb, T ub) {
-        T zd = t.mul(d, offDiagonal);
-        return t.any(t.maximum(t.less(zd, lb), t.greater(zd, ub)));
     }
 }

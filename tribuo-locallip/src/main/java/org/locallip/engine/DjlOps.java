@@ -180,9 +180,21 @@ public final class DjlOps implements TensorOps<NDArray> {
         return own(x.square());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Clamps at zero on one side are a multiply by the mask, which has clamp's gradient and
+     * makes no scalar tensors (DJL's {@code clip} makes two at each call, in the operand's
+     * manager).
+     */
     @Override
     public NDArray clamp(NDArray x, float min, float max) {
-        // clip passes the bounds to torch.clamp as numbers, not as tensors over Java buffers
+        if (min == 0f && max == Float.POSITIVE_INFINITY) {
+            return mul(x, greaterEqual(x, scalar(0f)));
+        }
+        if (min == Float.NEGATIVE_INFINITY && max == 0f) {
+            return mul(x, lessEqual(x, scalar(0f)));
+        }
         return own(x.clip(min, max));
     }
 
@@ -246,6 +258,28 @@ public final class DjlOps implements TensorOps<NDArray> {
             out[i] = Math.max(da, db);
         }
         return new Shape(out);
+    }
+
+    @Override
+    public NDArray between(NDArray x, NDArray lo, NDArray hi) {
+        return mask(x.gt(lo).logicalAnd(x.lt(hi)));
+    }
+
+    @Override
+    public NDArray anyOutside(NDArray x, NDArray lo, NDArray hi) {
+        return own(x.lt(lo).logicalOr(x.gt(hi)).any());
+    }
+
+    @Override
+    public NDArray anyNotBelow(NDArray x, float threshold) {
+        // max is NaN where any entry is, and NaN < t is false: a NaN goes on
+        return own(x.max().lt(scalar(threshold)).logicalNot());
+    }
+
+    /** One call on the two inputs stacked along the batch axis, then one split. */
+    @Override
+    public List<NDArray> applyToBoth(NDArray a, NDArray b, UnaryOperator<NDArray> f) {
+        return splitHalves(f.apply(concat(List.of(a, b), 0)), 0);
     }
 
     @Override

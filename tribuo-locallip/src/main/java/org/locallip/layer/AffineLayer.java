@@ -100,9 +100,9 @@ public sealed interface AffineLayer extends LayerSpec permits Conv2d, Linear {
     default <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, GlobalNorm<T> global) {
         T w = t.parameter(site.param(ParamName.WEIGHT));
         T b = t.parameter(site.param(ParamName.BIAS));
-        // 1. interval box and 2. the centre's image in one call: the box centre and the clean
-        // activations go through the same W and bias; one split (its backward is one concatenation).
-        List<T> halves = t.splitHalves(affine(t, site, t.concat(List.of(in.m(), in.mu()), 0), w, b), 0);
+        // 1. the box's centre and 2. the ball's centre go through the same W and bias (a backend
+        // may do both in one call)
+        List<T> halves = t.applyToBoth(in.m(), in.mu(), x -> affine(t, site, x, w, b));
         T m1 = halves.get(0);
         T mu = halves.get(1);
         T rho1 = affine(t, site, in.rho(), t.abs(w), null);

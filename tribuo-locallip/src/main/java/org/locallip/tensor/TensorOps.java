@@ -115,6 +115,48 @@ public interface TensorOps<T> extends ForwardOps<T> {
     T where(T mask, T ifTrue, T ifFalse);
 
     /**
+     * The mask of entries strictly between two bounds, {@code lo < x < hi}.
+     *
+     * @param x the input.
+     * @param lo the lower bounds.
+     * @param hi the upper bounds.
+     * @return the mask.
+     */
+    T between(T x, T lo, T hi);
+
+    /**
+     * Whether any entry lies strictly outside its bounds ({@code x < lo} or {@code x > hi}): a
+     * boolean scalar, the condition of a {@link #loop}.
+     *
+     * @param x the input.
+     * @param lo the lower bounds.
+     * @param hi the upper bounds.
+     * @return the boolean scalar.
+     */
+    T anyOutside(T x, T lo, T hi);
+
+    /**
+     * Whether any entry is not below a threshold (a NaN counts as not below): a boolean scalar,
+     * the condition of a {@link #loop}.
+     *
+     * @param x the input.
+     * @param threshold the threshold.
+     * @return the boolean scalar.
+     */
+    T anyNotBelow(T x, float threshold);
+
+    /**
+     * A function applied to two tensors of the same shape; a backend may batch the two
+     * applications along the batch axis (one operator call, and one node of an autograd graph).
+     *
+     * @param a the first input.
+     * @param b the second input.
+     * @param f the function, which must act on each example alone.
+     * @return {@code [f(a), f(b)]}.
+     */
+    List<T> applyToBoth(T a, T b, UnaryOperator<T> f);
+
+    /**
      * Whether any entry of a mask is 1: a boolean scalar, the condition of a {@link #loop}.
      *
      * @param mask a 0/1 mask.

@@ -251,6 +251,29 @@ final class OnnxGraphOps implements TensorOps<String> {
     }
 
     @Override
+    public String between(String x, String lo, String hi) {
+        return cast(op(OnnxOp.AND, List.of(op(OnnxOp.GREATER, List.of(x, lo)), op(OnnxOp.LESS, List.of(x, hi)))), FLOAT);
+    }
+
+    @Override
+    public String anyOutside(String x, String lo, String hi) {
+        String outside = op(OnnxOp.OR, List.of(op(OnnxOp.LESS, List.of(x, lo)), op(OnnxOp.GREATER, List.of(x, hi))));
+        return any(cast(outside, FLOAT));
+    }
+
+    @Override
+    public String anyNotBelow(String x, float threshold) {
+        String max = op(OnnxOp.REDUCE_MAX, List.of(x), attr("keepdims", 0L));
+        return op(OnnxOp.NOT, List.of(op(OnnxOp.LESS, List.of(max, scalar(threshold)))));
+    }
+
+    /** Two applications: batching them would only copy (no autograd graph here). */
+    @Override
+    public List<String> applyToBoth(String a, String b, UnaryOperator<String> f) {
+        return List.of(f.apply(a), f.apply(b));
+    }
+
+    @Override
     public String any(String mask) {
         return op(OnnxOp.GREATER, List.of(op(OnnxOp.REDUCE_MAX, List.of(mask), attr("keepdims", 0L)), scalar(0f)));
     }
@@ -274,9 +297,10 @@ final class OnnxGraphOps implements TensorOps<String> {
         return reduce(OnnxOp.REDUCE_MAX, x, axes, keepDims);
     }
 
+    /** {@code Sqrt(ReduceSum(x * x))}: ONNX Runtime sums faster than it runs {@code ReduceL2}. */
     @Override
     public String norm(String x, int[] axes, boolean keepDims) {
-        return reduce(OnnxOp.REDUCE_L2, x, axes, keepDims);
+        return sqrt(sum(op(OnnxOp.MUL, List.of(x, x)), axes, keepDims));
     }
 
     private String reduce(OnnxOp type, String x, int[] axes, boolean keepDims) {
