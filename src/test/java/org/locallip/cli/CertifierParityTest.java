@@ -17,12 +17,13 @@ package org.locallip.cli;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
 import org.locallip.data.ImageLayout;
 import org.locallip.layer.LayerSpec;
@@ -49,8 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One bound, two backends: for a ReLU, a ClippedReLU and a MaxMin network (small nets trained a
  * few steps on the bundled digits), the exported certifier graph on ONNX Runtime and the DJL path
- * agree, from the same starting vectors and iteration counts, on every label, every certified
- * flag and every margin (within 1e-4 of {@code max(1, |margin|)}). The networks together use every
+ * agree, for the deterministic guarantees (ESTIMATE from the same starting vectors and iteration
+ * counts, and SOUND), on every label, every certified flag and every margin (within 1e-4 of
+ * {@code max(1, |margin|)}). The networks together use every
  * layer kind there is: a new kind fails {@link #theNetworksUseEveryLayerKind} until it runs here on
  * both backends.
  */
@@ -67,8 +69,8 @@ class CertifierParityTest {
     static Path dir;
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2})
-    void onnxRuntimeAndDjlAgree(int which) throws Exception {
+    @CsvSource({"0, ESTIMATE", "1, ESTIMATE", "2, ESTIMATE", "0, SOUND", "1, SOUND", "2, SOUND"})
+    void onnxRuntimeAndDjlAgree(int which, Guarantee guarantee) throws Exception {
         DataSets sample = DataSets.load(null);
         int[] ids = new int[640];
         for (int i = 0; i < ids.length; i++) {
@@ -86,13 +88,12 @@ class CertifierParityTest {
         int optIter = 30;
         double eps = 0.1;
         try (LocalLipModel model = trainer.train(train)) {
-            StartingVectors starts = StartingVectors.seeded(model.networkSpec(), 7);
-            Path file = dir.resolve("certifier-" + which + ".onnx");
-            Files.write(file, CertifierGraphWriter.write(model, starts, sniter, optIter, "org.locallip.test", 1)
-                    .toByteArray());
+            CertifyOptions options = CertifyOptions.defaults().withGuarantee(guarantee).withIterations(sniter, optIter)
+                    .withStarts(StartingVectors.seeded(model.networkSpec(), 7)).withBatchSize(test.size());
+            Path file = dir.resolve("certifier-" + which + "-" + guarantee + ".onnx");
+            Files.write(file, CertifierGraphWriter.write(model, options, "org.locallip.test", 1).toByteArray());
             OnnxExportTest.checkWithOnnxChecker(file);
-            List<CertifiedPrediction> djl = model.certify(test, eps, CertifyOptions.paper()
-                    .withIterations(sniter, optIter).withStarts(starts).withBatchSize(test.size()));
+            List<CertifiedPrediction> djl = model.certify(test, eps, options);
             List<CertifiedPrediction> ort;
             try (OnnxCertifier certifier = new OnnxCertifier(file, OnnxCertifier.Device.CPU)) {
                 ort = certifier.certify(test, eps);
@@ -108,9 +109,9 @@ class CertifierParityTest {
                 worst = Math.max(worst, scaled);
                 certified += a.certified() ? 1 : 0;
             }
-            System.out.printf("%s: ONNX Runtime vs DJL on %d digits: labels and flags equal, %d certified, largest"
+            System.out.printf("%s, %s: ONNX Runtime vs DJL on %d digits: labels and flags equal, %d certified, largest"
                     + " margin difference %.2e (relative to max(1, |margin|))%n", model.networkSpec().layersText(),
-                    test.size(), certified, worst);
+                    guarantee, test.size(), certified, worst);
             assertTrue(worst <= 1e-4, "margins differ by " + worst);
             assertTrue(certified > 0 && certified < test.size(), certified + " certified: both kinds are needed");
         }

@@ -23,11 +23,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
 import org.locallip.certify.BoundarySearch;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.certify.RadiusSearch;
 import org.locallip.certify.StartingVectors;
@@ -313,12 +316,13 @@ class OnnxExportTest {
      * radius, and no boundary may lie closer than it. {@code -Dlocallip.largeAttack=true} attacks
      * all 300 test points with 10 starts of 500 steps and a finer search.
      */
-    @Test
-    void noCertifiedPointIsFlippedWithinItsCertifiedRadius() {
+    @ParameterizedTest
+    @EnumSource(Guarantee.class)
+    void noCertifiedPointIsFlippedWithinItsCertifiedRadius(Guarantee guarantee) {
         boolean large = Boolean.getBoolean("locallip.largeAttack");
         List<Example<Label>> points = large ? test : test.subList(0, 120);
-        List<CertifiedPrediction> certs = model.certify(points, 0.05, CertifyOptions.paper().withIterations(100, 100)
-                .withRadius(true).withBatchSize(points.size()));
+        List<CertifiedPrediction> certs = model.certify(points, 0.05, CertifyOptions.defaults().withGuarantee(guarantee)
+                .withIterations(100, 100).withRadius(true).withBatchSize(points.size()));
         List<Integer> certified = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             if (certs.get(i).certified() && certs.get(i).radius() > 0) {
@@ -365,9 +369,9 @@ class OnnxExportTest {
                 }
             }
         }
-        System.out.printf("attacked %d certified points within their radii: %d flipped by PGD; %d boundaries found"
+        System.out.printf("%s: attacked %d certified points within their radii: %d flipped by PGD; %d boundaries found"
                 + " along the margin's descent and the attacks' directions, the closest at %.2f times the radius%n",
-                certified.size(), flipped, found, closest);
+                guarantee, certified.size(), flipped, found, closest);
         assertTrue(found > 0, "the boundary search found no boundary at all within 4 radii");
     }
 }

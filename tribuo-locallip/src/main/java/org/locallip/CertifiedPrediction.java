@@ -15,6 +15,7 @@
  */
 package org.locallip;
 
+import org.locallip.certify.Guarantee;
 import org.tribuo.classification.Label;
 
 import java.util.LinkedHashMap;
@@ -24,10 +25,12 @@ import java.util.Map;
 /**
  * A prediction with its certificate: the predicted label, the class scores (softmax of the
  * logits), whether the prediction is certified at the requested L2 radius {@code eps}, the
- * worst-case margin there, and the largest certified radius found for the example (NaN when the
- * radius was not searched). A certified prediction cannot change under any perturbation of L2
- * norm below {@code eps}, as far as the power-iteration estimates of the norms hold
- * (docs/ALGORITHM.md section 7).
+ * worst-case margin there, the largest certified radius found for the example (NaN when the
+ * radius was not searched), and what the certificate promises: a certified prediction cannot
+ * change under any perturbation of L2 norm below {@code eps} for sure ({@link Guarantee#SOUND}),
+ * except with probability {@code failureProbability} over the certifier's own random draws
+ * ({@link Guarantee#PROBABILISTIC}), or as far as power-iteration estimates hold
+ * ({@link Guarantee#ESTIMATE}, no stated probability).
  *
  * @param label the predicted label, scored with its probability.
  * @param scores the softmax score of every label.
@@ -35,9 +38,13 @@ import java.util.Map;
  * @param certified whether the prediction is certified at {@code eps}.
  * @param margin the worst-case margin at {@code eps}, {@code mu_y - max_(i != y) z'_i}.
  * @param radius the largest certified radius, or NaN.
+ * @param guarantee what the certificate promises.
+ * @param failureProbability the probability that a PROBABILISTIC certificate is wrong (0 for
+ *     SOUND, NaN for ESTIMATE).
+ * @param numericalFailure whether a quantity of the bound was not finite (never certified then).
  */
 public record CertifiedPrediction(Label label, Map<String, Double> scores, double eps, boolean certified,
-        double margin, double radius) {
+        double margin, double radius, Guarantee guarantee, double failureProbability, boolean numericalFailure) {
 
     /**
      * The certified prediction of one example from its logits: the one place a certifier (DJL or
@@ -50,10 +57,14 @@ public record CertifiedPrediction(Label label, Map<String, Double> scores, doubl
      * @param certified whether the prediction is certified there.
      * @param margin the worst-case margin there.
      * @param radius the largest certified radius, or NaN.
+     * @param guarantee what the certificate promises.
+     * @param failureProbability its failure probability (0 for SOUND, NaN for ESTIMATE).
+     * @param numericalFailure whether a quantity of the bound was not finite.
      * @return the certified prediction (the predicted class is the first largest logit).
      */
     public static CertifiedPrediction fromLogits(List<String> labels, float[] logits, int offset, double eps,
-            boolean certified, double margin, double radius) {
+            boolean certified, double margin, double radius, Guarantee guarantee, double failureProbability,
+            boolean numericalFailure) {
         int c = labels.size();
         double[] p = softmax(logits, offset, c);
         int best = argMax(logits, offset, c);
@@ -61,7 +72,8 @@ public record CertifiedPrediction(Label label, Map<String, Double> scores, doubl
         for (int j = 0; j < c; j++) {
             scores.put(labels.get(j), p[j]);
         }
-        return new CertifiedPrediction(new Label(labels.get(best), p[best]), scores, eps, certified, margin, radius);
+        return new CertifiedPrediction(new Label(labels.get(best), p[best]), scores, eps, certified, margin, radius,
+                guarantee, failureProbability, numericalFailure);
     }
 
     /**

@@ -28,6 +28,7 @@ import org.locallip.bound.RobustLoss;
 import org.locallip.certify.BoundarySearch;
 import org.locallip.certify.Certifier;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.certify.StartingVectors;
 import org.locallip.data.ImageLayout;
@@ -164,7 +165,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         }
         return new LocalLipModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputDomain,
                 weights, layout, proto.getEps(), RobustLoss.Kind.valueOf(proto.getLoss()),
-                CertifyOptions.paper().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()));
+                CertifyOptions.defaults().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()));
     }
 
     @Override
@@ -206,7 +207,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         if (network == null) {
             manager = NDManager.newBaseManager();
             network = DjlNetwork.create(weights, manager, false);
-            certifier = new Certifier(network);
+            certifier = new Certifier(network, weights);
         }
         return network;
     }
@@ -230,7 +231,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
             int c = labels.size();
             for (int i = 0; i < batch.size(); i++) {
                 CertifiedPrediction p = CertifiedPrediction.fromLogits(labels, logits, i * c, 0, false, Double.NaN,
-                        Double.NaN);
+                        Double.NaN, Guarantee.ESTIMATE, Double.NaN, false);
                 Map<String, Label> scores = new LinkedHashMap<>();
                 p.scores().forEach((name, score) -> scores.put(name, new Label(name, score)));
                 out.add(new Prediction<>(p.label(), scores, batch.get(i).size(), batch.get(i), true));
@@ -323,7 +324,8 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         List<String> labels = labelNames();
         List<CertifiedPrediction> out = new ArrayList<>(outcomes.size());
         for (Certifier.Outcome o : outcomes) {
-            out.add(CertifiedPrediction.fromLogits(labels, o.logits(), 0, eps, o.certified(), o.margin(), o.radius()));
+            out.add(CertifiedPrediction.fromLogits(labels, o.logits(), 0, eps, o.certified(), o.margin(), o.radius(),
+                    options.guarantee(), options.failureProbability(), !o.finite()));
         }
         return out;
     }
@@ -339,6 +341,17 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     public synchronized Map<Integer, Float> globalNorms(StartingVectors starts, int sniter) {
         network();
         return certifier.globalNorms(starts, sniter);
+    }
+
+    /**
+     * Proven upper bounds on the global norm of every hidden affine layer (what an exported SOUND
+     * or PROBABILISTIC certifier stores as constants), computed once.
+     *
+     * @return the bounds by layer index.
+     */
+    public synchronized Map<Integer, Float> soundGlobalNorms() {
+        network();
+        return certifier.soundGlobalNorms();
     }
 
     /**

@@ -379,7 +379,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
                 examples.getProvenance(), trainerProvenance, instance);
         ImmutableFeatureMap features = examples.getFeatureIDMap();
         return new LocalLipModel("locallip-" + (layers.isBlank() ? network : "custom"), provenance, features, labels,
-                trained, l, epsTest, loss, CertifyOptions.paper().withIterations(evalSniter, evalOptIter));
+                trained, l, epsTest, loss, CertifyOptions.defaults().withIterations(evalSniter, evalOptIter));
     }
 
     /** One shard per PyTorch thread on the CPU; a GPU runs a whole batch at once. */

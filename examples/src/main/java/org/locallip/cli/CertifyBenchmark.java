@@ -18,7 +18,7 @@ package org.locallip.cli;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
-import org.locallip.certify.StartingVectors;
+import org.locallip.certify.Guarantee;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
@@ -29,87 +29,118 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench certify}: DJL and ONNX Runtime certifying the same model, digits, batches,
- * iteration counts and starting vectors: examples/s of each, and how far their results agree.
+ * {@code bench certify}: for each guarantee, DJL and ONNX Runtime certifying the same model,
+ * test digits, batches, iteration counts (and, for ESTIMATE, starting vectors): examples/s,
+ * clean and certified accuracy and numerical failures of each path, and how far the two agree.
  */
 final class CertifyBenchmark implements BenchCommand.Benchmark {
 
     @Override
     public Set<String> options() {
-        return Set.of("model", "batch", "sniter", "opt-iter", "examples", "eps");
+        return Set.of("model", "batch", "sniter", "opt-iter", "lanczos", "delta", "examples", "eps", "guarantees",
+                "paths");
     }
 
     @Override
     public String usage() {
-        return "--model M.tribuo [--batch B] [--sniter K] [--opt-iter M] [--examples N] [--eps E]";
+        return "--model M.tribuo [--guarantees estimate,probabilistic,sound] [--paths djl,onnxruntime] [--batch B]"
+                + " [--sniter K] [--opt-iter M] [--lanczos L] [--delta D] [--examples N] [--eps E]";
     }
 
     @Override
     public Map<String, Object> run(Args args) throws Exception {
         int batch = args.getInt("batch", 256, 1);
-        int sniter = args.getInt("sniter", 100, 1);
-        int optIter = args.getInt("opt-iter", 100, 1);
         int n = args.getInt("examples", 512, 1);
         double eps = Double.parseDouble(args.get("eps", "0.3"));
+        List<String> paths = List.of(args.get("paths", "djl,onnxruntime").split(","));
         try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+            CertifyOptions base = CertifyOptions.defaults().withBatchSize(batch)
+                    .withIterations(args.getInt("sniter", 100, 1), args.getInt("opt-iter", 100, 1))
+                    .withLanczos(args.getInt("lanczos", CertifyOptions.DEFAULT_LANCZOS_STEPS, 2),
+                            Double.parseDouble(args.get("delta", Double.toString(CertifyOptions.DEFAULT_DELTA))));
             DataSets sets = DataSets.load(null);
             List<Example<Label>> examples = new ArrayList<>();
             for (int i = 0; i < Math.min(n, sets.test().size()); i++) {
                 examples.add(sets.test().getExample(i));
             }
-            StartingVectors starts = StartingVectors.seeded(model.networkSpec(), 1);
-            CertifyOptions options = CertifyOptions.paper().withIterations(sniter, optIter).withStarts(starts)
-                    .withBatchSize(batch);
-            Path onnx = Files.createTempFile("locallip-certifier", ".onnx");
-            onnx.toFile().deleteOnExit();
-            Files.write(onnx, CertifierGraphWriter.write(model, starts, sniter, optIter, "org.locallip", 1).toByteArray());
-            List<Example<Label>> first = examples.subList(0, Math.min(batch, examples.size()));
-            model.certify(first, eps, options); // warm-up
-            long t0 = System.nanoTime();
-            List<CertifiedPrediction> djl = model.certify(examples, eps, options);
-            double djlSeconds = (System.nanoTime() - t0) / 1e9;
-            List<CertifiedPrediction> ort = new ArrayList<>();
-            double ortSeconds;
-            try (OnnxCertifier certifier = new OnnxCertifier(onnx, OnnxCertifier.Device.CPU)) {
-                certifier.certify(first, eps); // warm-up
-                long t1 = System.nanoTime();
-                for (int from = 0; from < examples.size(); from += batch) {
-                    ort.addAll(certifier.certify(examples.subList(from, Math.min(examples.size(), from + batch)), eps));
-                }
-                ortSeconds = (System.nanoTime() - t1) / 1e9;
-            }
-            int labels = 0;
-            int flags = 0;
-            double worstDisagreement = 0;
-            double worstMargin = 0;
-            for (int i = 0; i < examples.size(); i++) {
-                CertifiedPrediction a = djl.get(i);
-                CertifiedPrediction b = ort.get(i);
-                labels += a.label().getLabel().equals(b.label().getLabel()) ? 1 : 0;
-                if (a.certified() == b.certified()) {
-                    flags++;
-                } else {
-                    worstDisagreement = Math.max(worstDisagreement, Math.abs(a.margin()));
-                }
-                worstMargin = Math.max(worstMargin, Math.abs(a.margin() - b.margin()));
-            }
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", model.getName());
             report.put("examples", examples.size());
+            report.put("eps", eps);
             report.put("batch", batch);
-            report.put("sniter", sniter);
-            report.put("opt_iter", optIter);
-            report.put("djl_examples_per_s", examples.size() / djlSeconds);
-            report.put("onnxruntime_examples_per_s", examples.size() / ortSeconds);
-            report.put("labels_agree", labels / (double) examples.size());
-            report.put("certified_flags_agree", flags / (double) examples.size());
-            report.put("max_abs_margin_of_disagreements", worstDisagreement);
-            report.put("max_margin_difference", worstMargin);
+            report.put("sniter", base.sniter());
+            report.put("opt_iter", base.optIter());
+            report.put("lanczos_steps", base.lanczosSteps());
+            report.put("delta", base.delta());
+            for (String name : args.get("guarantees", "estimate,probabilistic,sound").split(",")) {
+                Guarantee g = Guarantee.valueOf(name.trim().toUpperCase(Locale.ROOT));
+                CertifyOptions options = base.withGuarantee(g);
+                Map<String, Object> row = new LinkedHashMap<>();
+                List<CertifiedPrediction> djl = null;
+                List<CertifiedPrediction> ort = null;
+                if (paths.contains("djl")) {
+                    model.certify(examples.subList(0, Math.min(batch, examples.size())), eps, options); // warm-up
+                    long t0 = System.nanoTime();
+                    djl = model.certify(examples, eps, options);
+                    row.put("djl", summary(djl, examples, (System.nanoTime() - t0) / 1e9));
+                }
+                if (paths.contains("onnxruntime")) {
+                    Path onnx = Files.createTempFile("locallip-certifier", ".onnx");
+                    try {
+                        Files.write(onnx, CertifierGraphWriter.write(model, options, "org.locallip", 1).toByteArray());
+                        try (OnnxCertifier certifier = new OnnxCertifier(onnx, OnnxCertifier.Device.CPU)) {
+                            certifier.certify(examples.subList(0, Math.min(batch, examples.size())), eps); // warm-up
+                            ort = new ArrayList<>();
+                            long t1 = System.nanoTime();
+                            for (int from = 0; from < examples.size(); from += batch) {
+                                ort.addAll(certifier.certify(examples.subList(from, Math.min(examples.size(),
+                                        from + batch)), eps));
+                            }
+                            row.put("onnxruntime", summary(ort, examples, (System.nanoTime() - t1) / 1e9));
+                        }
+                    } finally {
+                        Files.deleteIfExists(onnx);
+                    }
+                }
+                if (djl != null && ort != null) {
+                    int flags = 0;
+                    double worstMargin = 0;
+                    for (int i = 0; i < examples.size(); i++) {
+                        flags += djl.get(i).certified() == ort.get(i).certified() ? 1 : 0;
+                        worstMargin = Math.max(worstMargin, Math.abs(djl.get(i).margin() - ort.get(i).margin()));
+                    }
+                    row.put("certified_flags_agree", flags / (double) examples.size());
+                    row.put("max_margin_difference", worstMargin);
+                }
+                report.put(g.name().toLowerCase(Locale.ROOT), row);
+            }
             return report;
         }
+    }
+
+    private static Map<String, Object> summary(List<CertifiedPrediction> preds, List<Example<Label>> examples,
+            double seconds) {
+        int correct = 0;
+        int certified = 0;
+        int failures = 0;
+        for (int i = 0; i < preds.size(); i++) {
+            boolean ok = preds.get(i).label().getLabel().equals(examples.get(i).getOutput().getLabel());
+            correct += ok ? 1 : 0;
+            certified += ok && preds.get(i).certified() ? 1 : 0;
+            failures += preds.get(i).numericalFailure() ? 1 : 0;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("examples_per_s", preds.size() / seconds);
+        m.put("clean_accuracy", correct / (double) preds.size());
+        m.put("certified_accuracy", certified / (double) preds.size());
+        m.put("numerical_failures", failures);
+        m.put("guarantee", preds.get(0).guarantee().name().toLowerCase(Locale.ROOT));
+        m.put("failure_probability", preds.get(0).failureProbability());
+        return m;
     }
 }

@@ -49,14 +49,13 @@ public final class BoundPass {
      * What a pass needs besides the network and the inputs.
      *
      * @param global the global norms.
-     * @param local the per-example starting vectors ({@code (b, *input)} per hidden affine
-     *     layer), updated with the final ones.
+     * @param local the local norms ({@link LocalNorms}).
      * @param optIter the most BCP rounds.
      * @param columns which pairs of the translation to compute.
      * @param timer charged with the phases, or null.
      * @param <T> the value type.
      */
-    public record Settings<T>(GlobalNorm<T> global, SpectralVectors<T> local, int optIter, Columns<T> columns,
+    public record Settings<T>(GlobalNorm<T> global, LocalNorm<T> local, int optIter, Columns<T> columns,
             PhaseTimer timer) {}
 
     /**
@@ -76,7 +75,9 @@ public final class BoundPass {
         int last = layers.size() - 1;
         BoundState<T> state = BoundState.start(t, x, eps);
         List<T> masks = new ArrayList<>();
+        List<T> inputs = new ArrayList<>();
         for (int k = 0; k < last; k++) {
+            inputs.add(state.mu());
             state = layers.get(k).propagate(t, sites.get(k), state, settings.global());
             masks.add(layers.get(k).mask(t, sites.get(k), k > 0 ? masks.get(k - 1) : null, state, layers.get(k + 1),
                     sites.get(k + 1)));
@@ -84,15 +85,13 @@ public final class BoundPass {
         mark(settings.timer(), "propagation");
 
         // Section 3: sigma_i ~ ||D_i W_i D_(i-1)|| per example, for every affine layer but the last.
-        SpectralVectors<T> local = settings.local();
         List<T> sigmas = new ArrayList<>();
         T product = null;
         for (int k : spec.hiddenAffineIndices()) {
-            PowerIteration.Result<T> r = PowerIteration.local(t, (AffineLayer) layers.get(k), sites.get(k),
-                    local.start(k), k > 0 ? masks.get(k - 1) : null, masks.get(k), local.iterations(), local.gradient());
-            local.finish(k, r.u());
-            sigmas.add(r.sigma());
-            product = product == null ? r.sigma() : t.mul(product, r.sigma());
+            T sigma = settings.local().of((AffineLayer) layers.get(k), sites.get(k), inputs.get(k),
+                    k > 0 ? masks.get(k - 1) : null, masks.get(k));
+            sigmas.add(sigma);
+            product = product == null ? sigma : t.mul(product, sigma);
         }
         T radius = product == null ? state.r() : t.mul(product, eps);
         mark(settings.timer(), "local power iteration");
@@ -114,7 +113,7 @@ public final class BoundPass {
             }
         }
         return new BoundResult<>(logits, recorded, sigmas, radius, state.mu(), state.m(), state.rho(), translation,
-                cols, local.finished());
+                cols);
     }
 
     private static void mark(PhaseTimer timer, String phase) {

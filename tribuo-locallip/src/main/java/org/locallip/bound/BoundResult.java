@@ -33,8 +33,7 @@ import java.util.Map;
  * @param translation the BCP translation {@code T}, {@code (b, c, c)}; or, when the pass computed
  *     one column per example ({@link Columns}), {@code T[b, i, j_b]}, {@code (b, c)}; NaN left in.
  * @param columns the class of each example whose column was computed, or null for all pairs.
- * @param localVectors the final per-example power-iteration vectors, by layer index.
  * @param <T> the backend's value type.
  */
 public record BoundResult<T>(T logits, Map<Integer, T> masks, List<T> localSpecNorms, T radius, T penultimate,
-        T boxCentre, T boxHalfWidth, T translation, T columns, Map<Integer, T> localVectors) {}
+        T boxCentre, T boxHalfWidth, T translation, T columns) {}

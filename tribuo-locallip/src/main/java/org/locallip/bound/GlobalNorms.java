@@ -19,7 +19,9 @@ import org.locallip.layer.AffineLayer;
 import org.locallip.layer.GlobalNorm;
 import org.locallip.layer.LayerSpec;
 import org.locallip.layer.Site;
+import org.locallip.layer.ParamName;
 import org.locallip.network.NetworkSpec;
+import org.locallip.network.Weights;
 import org.locallip.tensor.TensorOps;
 
 import java.util.LinkedHashMap;
@@ -68,6 +70,25 @@ public final class GlobalNorms {
             }
             return t.scalar(p);
         };
+    }
+
+    /**
+     * Proven upper bounds on the global norm of every hidden affine layer ({@link
+     * AffineLayer#soundNorm}), computed on the host in double precision and rounded up to float32.
+     *
+     * @param weights the network and its weights.
+     * @return the bounds by layer index.
+     */
+    public static Map<Integer, Float> sound(Weights weights) {
+        NetworkSpec spec = weights.spec();
+        Map<Integer, Float> out = new LinkedHashMap<>();
+        for (int k : spec.hiddenAffineIndices()) {
+            double bound = ((AffineLayer) spec.layers().get(k)).soundNorm(spec.sites().get(k),
+                    weights.tensors().get(ParamName.of(k, ParamName.WEIGHT)));
+            float f = (float) bound;
+            out.put(k, f < bound ? Math.nextUp(f) : f);
+        }
+        return out;
     }
 
     /**

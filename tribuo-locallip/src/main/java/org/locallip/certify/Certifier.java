@@ -24,12 +24,14 @@ import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
+import org.locallip.bound.LocalNorm;
+import org.locallip.bound.LocalNorms;
+import org.locallip.bound.PowerIteration;
 import org.locallip.bound.SpectralVectors;
-import org.locallip.bound.WorstCaseLogits;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.network.NetworkSpec;
-import org.locallip.tensor.Seeds;
+import org.locallip.network.Weights;
 import org.locallip.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -37,23 +39,27 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Certifies predictions of a network on DJL with the bound pass ({@link BoundPass}): the same
- * code as training and as the exported ONNX certifier, without gradients, with evaluation
- * iteration counts and the BCP translation of the predicted class only.
- *
- * <p>The global norms do not depend on the input: they are computed once per network, starting
- * vectors and iteration count, and reused by every batch (as the ONNX certifier stores them).
- * For the predicted class {@code y} the worst-case margin at {@code eps} is
- * {@code mu_y - max_(i != y) (mu_i + T[i, y])} ({@link CertifiedMargin}); the prediction is
- * certified when it is not negative. The certified radius comes from {@link RadiusSearch}, with
- * the local vectors warm-started from one probe to the next. Power iteration estimates norms from
- * below (docs/ALGORITHM.md section 7), so radii, like the reference's, are estimates.
+ * code as training and as the exported ONNX certifier, without gradients, with the BCP translation
+ * of the predicted class only, and with the norms of the guarantee asked for ({@link Guarantee}):
+ * <ul>
+ *   <li>ESTIMATE: global norms by power iteration once per model, local norms by power iteration
+ *   from fixed starting vectors (the same for every example), each example stopping on its own;</li>
+ *   <li>PROBABILISTIC: sound global norms, local norms by Lanczos from fresh random starts;</li>
+ *   <li>SOUND: sound global norms, local norms proven ({@link LocalNorms#sound}).</li>
+ * </ul>
+ * An example's certificate does not depend on the other examples of its batch or its place in
+ * it. The decision fails closed ({@link CertifiedMargin#decide}). The certified radius comes from
+ * {@link RadiusSearch}; for PROBABILISTIC certificates each probe uses {@code delta} divided by the
+ * most probes a search can make, so that the reported radius keeps the stated probability.
  */
 public final class Certifier {
+
+    /** Multiply-adds per example up to which SOUND makes a layer's masked operator explicit. */
+    public static final long SOUND_EXPLICIT_BUDGET = 100_000_000L;
 
     /**
      * The certification of one example.
@@ -62,25 +68,30 @@ public final class Certifier {
      * @param logits the clean logits.
      * @param margin the worst-case margin at the requested eps.
      * @param certified whether the prediction is certified at the requested eps.
+     * @param finite whether every quantity of the bound was finite (false: a numerical failure).
      * @param radius the largest certified radius (NaN if not searched).
      */
-    public record Outcome(int predicted, float[] logits, float margin, boolean certified, double radius) {}
+    public record Outcome(int predicted, float[] logits, float margin, boolean certified, boolean finite,
+            double radius) {}
 
     private final DjlNetwork network;
+    private final Weights weights;
     private final Map<String, Map<Integer, Float>> globalNorms = new ConcurrentHashMap<>();
 
     /**
      * A certifier of a network.
      *
      * @param network the network (its parameters need not be trainable).
+     * @param weights its weights on the host (for the sound norms).
      */
-    public Certifier(DjlNetwork network) {
+    public Certifier(DjlNetwork network, Weights weights) {
         this.network = network;
+        this.weights = weights;
     }
 
     /**
-     * The global norm of every hidden affine layer, by power iteration from fixed starting
-     * vectors; computed once per starting vectors and iteration count.
+     * The ESTIMATE global norm of every hidden affine layer, by power iteration from fixed
+     * starting vectors; computed once per starting vectors and iteration count.
      *
      * @param starts the starting vectors.
      * @param sniter the power iterations.
@@ -100,12 +111,21 @@ public final class Certifier {
     }
 
     /**
+     * The sound global norm of every hidden affine layer ({@link GlobalNorms#sound}), computed once.
+     *
+     * @return the bounds by layer index.
+     */
+    public Map<Integer, Float> soundGlobalNorms() {
+        return globalNorms.computeIfAbsent("sound", k -> GlobalNorms.sound(weights));
+    }
+
+    /**
      * Certifies a batch of dense images.
      *
      * @param x row-major {@code (n, C, H, W)} images.
      * @param n the number of images.
      * @param eps the radius to certify at.
-     * @param options iteration counts, radius search, starting vectors, batch size.
+     * @param options guarantee, iteration counts, radius search, batch size.
      * @return one outcome per image.
      * @throws Exception if the radius search fails.
      */
@@ -115,25 +135,27 @@ public final class Certifier {
         int size = spec.inputSize();
         StartingVectors starts = options.starts() != null ? options.starts()
                 : StartingVectors.seeded(spec, options.seed());
-        Map<Integer, Float> norms = globalNorms(starts, options.sniter());
+        Map<Integer, Float> norms = options.guarantee() == Guarantee.ESTIMATE
+                ? globalNorms(starts, options.sniter()) : soundGlobalNorms();
+        RadiusSearch search = new RadiusSearch(options.radiusPrecision());
         List<Outcome> out = new ArrayList<>(n);
         for (int from = 0; from < n; from += options.batchSize()) {
             int b = Math.min(options.batchSize(), n - from);
             float[] xb = Arrays.copyOfRange(x, from * size, (from + b) * size);
             try (NDManager pass = network.newPass()) {
                 NDArray xs = pass.create(xb, new Shape(b, in[0], in[1], in[2]));
-                Map<Integer, NDArray> local = options.starts() != null ? fixedLocal(pass, starts, b)
-                        : randomLocal(pass, spec, new Seeds(options.seed()).random(Seeds.Stream.CERTIFY_STARTS, from), b);
-                Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options);
+                Map<Integer, NDArray> local = fixedLocal(pass, starts, b);
+                double delta = options.radius() ? options.delta() / search.maxProbes(eps) : options.delta();
+                Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta);
                 double[] radius = fill(b, Double.NaN);
                 if (options.radius()) {
-                    radius = new RadiusSearch(options.radiusPrecision()).search(eps, atEps.certified,
-                            e -> probe(pass, xs, e, norms, local, options).certified);
+                    radius = search.search(eps, atEps.certified,
+                            e -> probe(pass, xs, e, norms, local, options, delta).certified);
                 }
                 int c = atEps.logits.length / b;
                 for (int i = 0; i < b; i++) {
                     out.add(new Outcome(atEps.predicted[i], Arrays.copyOfRange(atEps.logits, i * c, (i + 1) * c),
-                            atEps.margin[i], atEps.certified[i], radius[i]));
+                            atEps.margin[i], atEps.certified[i], atEps.finite[i], radius[i]));
                 }
             }
         }
@@ -141,39 +163,41 @@ public final class Certifier {
     }
 
     /** One bound pass at per-example radii, read to the host. */
-    private record Probe(float[] logits, int[] predicted, float[] margin, boolean[] certified) {}
+    private record Probe(float[] logits, int[] predicted, float[] margin, boolean[] certified, boolean[] finite) {}
 
     /**
-     * One pass in its own scope; the final local vectors replace {@code local} (warm starts for
-     * the next probe of a radius search).
+     * One pass in its own scope. For ESTIMATE the final local vectors replace {@code local} (warm
+     * starts for the next probe of a radius search: an example's own vectors, so it stays
+     * independent of its batch).
      */
     private Probe probe(NDManager pass, NDArray x, double[] eps, Map<Integer, Float> norms,
-            Map<Integer, NDArray> local, CertifyOptions options) {
+            Map<Integer, NDArray> local, CertifyOptions options, double delta) {
         int b = eps.length;
         float[] e = new float[b];
         for (int i = 0; i < b; i++) {
             e[i] = (float) eps[i];
         }
+        NetworkSpec spec = network.spec();
         try (NDManager scope = pass.newSubManager()) {
             DjlOps t = network.ops(scope);
             SpectralVectors<NDArray> vectors = new SpectralVectors<>(local, options.sniter());
-            BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, scope.create(e),
-                    new BoundPass.Settings<>(GlobalNorms.fixed(t, norms), vectors, options.optIter(),
-                            Columns.predicted(), null));
-            int classes = network.spec().numClasses();
-            NDArray margin = CertifiedMargin.of(t, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()),
-                    r.columns(), classes);
-            float[] m = margin.toFloatArray();
-            boolean[] certified = new boolean[b];
-            for (int i = 0; i < b; i++) {
-                certified[i] = m[i] >= 0;
-            }
+            LocalNorm<NDArray> localNorms = switch (options.guarantee()) {
+                case ESTIMATE -> LocalNorms.powerIteration(t, vectors, PowerIteration.StopRule.PER_EXAMPLE);
+                case PROBABILISTIC -> LocalNorms.lanczos(t, options.lanczosSteps(),
+                        delta / spec.hiddenAffineIndices().size());
+                case SOUND -> LocalNorms.sound(t, norms, SOUND_EXPLICIT_BUDGET);
+            };
+            BoundResult<NDArray> r = BoundPass.run(t, spec, x, scope.create(e), new BoundPass.Settings<>(
+                    GlobalNorms.fixed(t, norms), localNorms, options.optIter(), Columns.predicted(), null));
+            CertifiedMargin.Decision<NDArray> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
+                    r.columns(), spec.numClasses());
             long[] pred = r.columns().toLongArray();
             int[] predicted = new int[b];
             for (int i = 0; i < b; i++) {
                 predicted[i] = (int) pred[i];
             }
-            Probe p = new Probe(r.logits().toFloatArray(), predicted, m, certified);
+            Probe p = new Probe(r.logits().toFloatArray(), predicted, d.margin().toFloatArray(),
+                    flags(d.certified().toFloatArray()), flags(d.finite().toFloatArray()));
             vectors.finished().forEach((k, u) -> {
                 u.attach(pass);
                 NDArray old = local.put(k, u);
@@ -183,6 +207,14 @@ public final class Certifier {
             });
             return p;
         }
+    }
+
+    private static boolean[] flags(float[] mask) {
+        boolean[] out = new boolean[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            out[i] = mask[i] > 0.5f;
+        }
+        return out;
     }
 
     private static double[] fill(int b, double v) {
@@ -203,20 +235,6 @@ public final class Certifier {
             s[0] = batch;
             out.put(k, array(m, t).broadcast(new Shape(s)));
         });
-        return out;
-    }
-
-    private static Map<Integer, NDArray> randomLocal(NDManager m, NetworkSpec spec, SplittableRandom rng, int b) {
-        Map<Integer, NDArray> out = new LinkedHashMap<>();
-        for (int k : spec.hiddenAffineIndices()) {
-            long[] in = spec.inputShape(k);
-            Shape shape = new Shape(b).addAll(new Shape(in));
-            float[] v = new float[(int) shape.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) rng.nextGaussian();
-            }
-            out.put(k, m.create(v, shape));
-        }
         return out;
     }
 }

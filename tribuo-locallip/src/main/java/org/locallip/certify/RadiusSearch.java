@@ -40,6 +40,20 @@ public record RadiusSearch(double precision) {
         }
     }
 
+    /**
+     * The most probes a search from {@code start} can make: the doublings up to
+     * {@link #MAX_RADIUS} and the halvings down to the precision.
+     *
+     * @param start the first radius.
+     * @return an upper bound on the probes, the probe at {@code start} included.
+     */
+    public int maxProbes(double start) {
+        double first = Math.max(start, precision);
+        int doublings = (int) Math.ceil(Math.log(MAX_RADIUS / first) / Math.log(2)) + 1;
+        int halvings = (int) Math.ceil(Math.log(2 * Math.max(MAX_RADIUS, first) / precision) / Math.log(2)) + 1;
+        return 1 + Math.max(0, doublings) + halvings;
+    }
+
     /** One round of certification at a radius per example. */
     @FunctionalInterface
     public interface Probe {

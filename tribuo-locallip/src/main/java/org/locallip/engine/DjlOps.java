@@ -27,10 +27,12 @@ import ai.djl.pytorch.jni.JniUtils;
 import org.locallip.tensor.ConvGeometry;
 import org.locallip.tensor.TensorOps;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,6 +53,9 @@ import java.util.function.UnaryOperator;
  * that came and went with garbage collection). No arithmetic here takes a Java number.
  */
 public final class DjlOps implements TensorOps<NDArray> {
+
+    /** The secret source of random starts (thread-safe). */
+    private static final SecureRandom SECRET = new SecureRandom();
 
     private final NDManager pass;
     private final Map<String, NDArray> parameters;
@@ -323,6 +328,11 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
 
     @Override
+    public NDArray transposeMatrices(NDArray x) {
+        return own(x.transpose(0, 2, 1));
+    }
+
+    @Override
     public NDArray broadcastBatch(NDArray x, NDArray like) {
         long[] shape = x.getShape().getShape();
         shape[0] = like.getShape().get(0);
@@ -334,9 +344,21 @@ public final class DjlOps implements TensorOps<NDArray> {
         return own(x.onesLike());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Drawn on the host from a generator seeded at each call by a {@link SecureRandom}: the
+     * values cannot be predicted from earlier calls or from the inputs (PyTorch's own generator
+     * starts from a fixed seed in every process).
+     */
     @Override
     public NDArray randomNormalLike(NDArray x) {
-        return own(x.getManager().randomNormal(x.getShape()));
+        SplittableRandom rng = new SplittableRandom(SECRET.nextLong());
+        float[] v = new float[Math.toIntExact(x.getShape().size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return own(x.getManager().create(v, x.getShape()));
     }
 
     @Override

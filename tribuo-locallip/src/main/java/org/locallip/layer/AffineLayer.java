@@ -16,6 +16,7 @@
 package org.locallip.layer;
 
 import org.locallip.tensor.ForwardOps;
+import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
 import java.util.List;
@@ -82,6 +83,18 @@ public sealed interface AffineLayer extends LayerSpec permits Conv2d, Linear {
      * @return the shape.
      */
     long[] globalVectorShape(Site site);
+
+    /**
+     * A proven upper bound on the spectral norm of this layer's operator {@code W} (bias left
+     * out), computed once per model on the host in double precision, rounding included
+     * ({@code GramIteration}). It bounds the global norm and, since masking never increases a
+     * norm, every local norm of the layer.
+     *
+     * @param site where the layer sits.
+     * @param weight the layer's weight.
+     * @return {@code >= ||W||}.
+     */
+    double soundNorm(Site site, Tensor weight);
 
     /**
      * What the global power iteration adds to norms before dividing: 1e-12 for convolutions, 0

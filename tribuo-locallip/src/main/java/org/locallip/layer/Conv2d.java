@@ -17,6 +17,7 @@ package org.locallip.layer;
 
 import org.locallip.tensor.ConvGeometry;
 import org.locallip.tensor.ForwardOps;
+import org.locallip.tensor.GramIteration;
 import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
@@ -125,6 +126,56 @@ public record Conv2d(int outChannels, int kernel, int stride, int padding) imple
     public <T> T rowNorms(TensorOps<T> t, Site site) {
         T w = t.parameter(site.param(ParamName.WEIGHT));
         return t.reshape(t.norm(t.reshape(w, outChannels, -1), new int[] {1}, false), 1, outChannels, 1, 1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Through the circulant embedding: on a periodic grid of {@code N x N} pixels ({@code N}
+     * a multiple of the stride, at least {@code H + 2k + s}), the zero-padded strided convolution
+     * is the periodic one with inputs restricted to the image and outputs to its output positions
+     * (nothing wraps around into the image), so its norm is at most the periodic one's. Split into
+     * its {@code s*s} input phases, the periodic strided convolution is a stride-1 periodic
+     * convolution on an {@code M x M} grid ({@code M = N/s}), which the 2-d discrete Fourier
+     * transform block-diagonalises: its singular values are those of the
+     * {@code out x (s*s*in)} matrices {@code Q(w) = sum_taps K_tap e^(2 pi i <w, shift(tap)> / M)}
+     * over the {@code M^2} frequencies (Sedghi, Gupta and Long, ICLR 2019, with strides).
+     */
+    @Override
+    public double soundNorm(Site site, Tensor weight) {
+        long[] in = site.input();
+        int c = (int) in[0];
+        int s = stride;
+        int gy = (int) ((in[1] + 2L * kernel + s + s - 1) / s);
+        int gx = (int) ((in[2] + 2L * kernel + s + s - 1) / s);
+        int cols = s * s * c;
+        float[] w = weight.floats();
+        return java.util.stream.IntStream.range(0, gy * gx).parallel().mapToDouble(f -> {
+            int fy = f / gx;
+            int fx = f % gx;
+            double[] re = new double[outChannels * cols];
+            double[] im = new double[outChannels * cols];
+            for (int a = 0; a < kernel; a++) {
+                int qy = Math.floorDiv(a - padding, s);
+                int ry = a - padding - s * qy;
+                for (int b = 0; b < kernel; b++) {
+                    int qx = Math.floorDiv(b - padding, s);
+                    int rx = b - padding - s * qx;
+                    double angle = 2 * Math.PI * ((double) fy * qy / gy + (double) fx * qx / gx);
+                    double cos = Math.cos(angle);
+                    double sin = Math.sin(angle);
+                    for (int o = 0; o < outChannels; o++) {
+                        for (int ci = 0; ci < c; ci++) {
+                            double k = w[((o * c + ci) * kernel + a) * kernel + b];
+                            int col = (ry * s + rx) * c + ci;
+                            re[o * cols + col] += k * cos;
+                            im[o * cols + col] += k * sin;
+                        }
+                    }
+                }
+            }
+            return GramIteration.spectralNormBound(re, im, outChannels, cols);
+        }).max().orElse(0);
     }
 
     @Override

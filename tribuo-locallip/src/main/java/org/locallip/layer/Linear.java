@@ -16,6 +16,7 @@
 package org.locallip.layer;
 
 import org.locallip.tensor.ForwardOps;
+import org.locallip.tensor.GramIteration;
 import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
@@ -119,6 +120,16 @@ public record Linear(int outFeatures) implements AffineLayer {
                 return t.matMul(w, v);
             }
         };
+    }
+
+    @Override
+    public double soundNorm(Site site, Tensor weight) {
+        float[] w = weight.floats();
+        double[] a = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            a[i] = w[i];
+        }
+        return GramIteration.spectralNormBound(a, outFeatures, (int) site.input()[0]);
     }
 
     @Override

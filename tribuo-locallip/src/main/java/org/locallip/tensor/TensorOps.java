@@ -229,6 +229,14 @@ public interface TensorOps<T> extends ForwardOps<T> {
     T transpose(T x);
 
     /**
+     * The transpose of every matrix of a batch of matrices, {@code (b, m, n) -> (b, n, m)}.
+     *
+     * @param x a rank-3 tensor.
+     * @return the transposes.
+     */
+    T transposeMatrices(T x);
+
+    /**
      * Broadcasts a tensor of shape {@code (1, ...)} to the batch size of another.
      *
      * @param x the tensor with a leading 1.

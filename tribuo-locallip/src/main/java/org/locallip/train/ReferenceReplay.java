@@ -24,6 +24,8 @@ import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
+import org.locallip.bound.LocalNorms;
+import org.locallip.bound.PowerIteration;
 import org.locallip.bound.RobustLoss;
 import org.locallip.bound.SpectralVectors;
 import org.locallip.bound.WorstCaseLogits;
@@ -85,7 +87,9 @@ public final class ReferenceReplay {
             SpectralVectors<NDArray> global = new SpectralVectors<>(vectors(pass, input, "u_list_in."), sniter);
             SpectralVectors<NDArray> local = new SpectralVectors<>(vectors(pass, input, "u_data_in."), sniter);
             BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, pass.full(new Shape(y.size()), eps),
-                    new BoundPass.Settings<>(GlobalNorms.iterated(t, global), local, optIter, Columns.all(), null));
+                    new BoundPass.Settings<>(GlobalNorms.iterated(t, global),
+                            LocalNorms.powerIteration(t, local, PowerIteration.StopRule.BATCH), optIter, Columns.all(),
+                            null));
             NDArray translation = WorstCaseLogits.zeroNaN(t, r.translation());
             RobustLoss.Loss<NDArray> loss = RobustLoss.loss(t, kind, r.logits(),
                     RobustLoss.column(t, translation, y, classes), y, classes, kappa);
@@ -100,7 +104,7 @@ public final class ReferenceReplay {
                 out.put("ibp_mu_prev", host(r.boxCentre()));
                 out.put("ibp_r_prev", host(r.boxHalfWidth()));
                 out.put("bcp_translation", host(translation));
-                r.localVectors().forEach((k, u) -> out.put("u_data_out." + k, host(u)));
+                local.finished().forEach((k, u) -> out.put("u_data_out." + k, host(u)));
                 global.finished().forEach((k, u) -> out.put("u_list_out." + k, host(u)));
                 NDArray certified = RobustLoss.certified(t, loss.worstLogits(), y).toType(DataType.INT64, false);
                 out.put("certified", Tensor.ofLongs(certified.getShape().getShape(), certified.toLongArray()));

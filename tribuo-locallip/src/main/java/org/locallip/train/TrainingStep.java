@@ -23,6 +23,8 @@ import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
+import org.locallip.bound.LocalNorms;
+import org.locallip.bound.PowerIteration;
 import org.locallip.bound.PhaseTimer;
 import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
@@ -323,7 +325,9 @@ public final class TrainingStep implements AutoCloseable {
             localVs = new SpectralVectors<>(part.local(), sniter, gradient);
             // Only the labels' column of the BCP translation: what the loss reads.
             BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, part.manager().full(new Shape(part.size()), eps),
-                    new BoundPass.Settings<>(GlobalNorms.iterated(t, globalVs), localVs, optIter, Columns.of(y), timer));
+                    new BoundPass.Settings<>(GlobalNorms.iterated(t, globalVs),
+                            LocalNorms.powerIteration(t, localVs, PowerIteration.StopRule.BATCH), optIter, Columns.of(y),
+                            timer));
             RobustLoss.Loss<NDArray> l = RobustLoss.loss(t, kind, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()),
                     y, classes, kappa);
             loss = l.loss();

@@ -114,7 +114,8 @@ class GoldenParityTest {
             Map<Integer, NDArray> local = vectors(golden, pass, "u_data_in.");
             BoundResult<NDArray> r = BoundPass.run(t, spec, x, pass.full(new Shape(y.size()), 0.1f),
                     new BoundPass.Settings<>(GlobalNorms.iterated(t, new SpectralVectors<>(global, 5)),
-                            new SpectralVectors<>(local, 5), 10, Columns.all(), null));
+                            LocalNorms.powerIteration(t, new SpectralVectors<>(local, 5), PowerIteration.StopRule.BATCH), 10,
+                            Columns.all(), null));
             NDArray loss = RobustLoss.loss(t, RobustLoss.Kind.BCP, r.logits(),
                     RobustLoss.column(t, WorstCaseLogits.zeroNaN(t, r.translation()), y, 10), y, 10, 0.5f).loss();
             for (int i = 0; i < 3; i++) {
@@ -155,7 +156,8 @@ class GoldenParityTest {
                 Map<Integer, NDArray> local = vectors(golden, pass, "u_data_in.");
                 BoundResult<NDArray> r = BoundPass.run(t, spec, x, pass.full(new Shape(x.getShape().get(0)), eps),
                         new BoundPass.Settings<>(GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)),
-                                new SpectralVectors<>(local, sniter), optIter, Columns.of(y), null));
+                                LocalNorms.powerIteration(t, new SpectralVectors<>(local, sniter), PowerIteration.StopRule.BATCH),
+                                optIter, Columns.of(y), null));
                 RobustLoss.Loss<NDArray> loss = RobustLoss.loss(t, kind, r.logits(),
                         WorstCaseLogits.zeroNaN(t, r.translation()), y, spec.numClasses(), kappa);
                 assertEquals(golden.get(prefix + "loss").floats()[0], loss.loss().getFloat(),

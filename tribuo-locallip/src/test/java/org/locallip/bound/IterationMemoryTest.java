@@ -52,7 +52,8 @@ class IterationMemoryTest {
                 local.put(k, pass.randomNormal(new Shape(4).addAll(new Shape(spec.inputShape(k)))));
             }
             BoundPass.run(t, spec, x, pass.full(new Shape(4), 0.3f), new BoundPass.Settings<>(
-                    GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)), new SpectralVectors<>(local, sniter),
+                    GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)),
+                    LocalNorms.powerIteration(t, new SpectralVectors<>(local, sniter), PowerIteration.StopRule.BATCH),
                     optIter, Columns.all(), null));
             return pass.getManagedArrays().size();
         }

@@ -57,7 +57,8 @@ class PowerIterationGradientTest {
                 BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, pass.full(new Shape(16), 0.1f),
                         new BoundPass.Settings<>(GlobalNorms.iterated(t,
                                 new SpectralVectors<>(vectors(golden, pass, "u_list_in."), 5, mode)),
-                                new SpectralVectors<>(vectors(golden, pass, "u_data_in."), 5, mode), 10,
+                                LocalNorms.powerIteration(t, new SpectralVectors<>(vectors(golden, pass, "u_data_in."), 5, mode),
+                                        PowerIteration.StopRule.BATCH), 10,
                                 Columns.of(pass.create(golden.get("y").longs(), new Shape(16))), null));
                 radius[mode.ordinal()] = r.radius().toFloatArray();
 

@@ -23,8 +23,13 @@ import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
+import org.locallip.bound.LocalNorm;
+import org.locallip.bound.LocalNorms;
+import org.locallip.bound.PowerIteration;
 import org.locallip.bound.SpectralVectors;
-import org.locallip.bound.WorstCaseLogits;
+import org.locallip.certify.Certifier;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
 import org.locallip.network.NetworkSpec;
 import org.tribuo.ONNXExportable;
@@ -35,13 +40,14 @@ import java.util.Map;
 
 /**
  * Writes the certifier graph of a {@link LocalLipModel}: the bound pass ({@link BoundPass}, the
- * same code that trains and certifies on DJL) run on the ONNX backend ({@link OnnxGraphOps}).
+ * same code that trains and certifies on DJL) run on the ONNX backend ({@link OnnxGraphOps}), for
+ * one guarantee ({@link Guarantee}, recorded in the metadata with its failure probability).
  *
  * <p>Inputs {@code input [N, C*H*W]} (pixels already scaled, as the model's image layout gives
  * them) and {@code eps} ({@code [1]} for one radius, or {@code [N]}, one per example); outputs
- * {@code logits [N, c]}, {@code margin [N]} (the worst-case margin of the predicted label,
- * {@link CertifiedMargin}) and {@code certified [N]} (bool, {@code margin >= 0}, the GloRo argmax
- * rule). The power iterations and the BCP rounds are ONNX {@code Loop}s, not unrolled: the graph
+ * {@code logits [N, c]}, {@code margin [N]} (the worst-case margin of the predicted label),
+ * {@code certified [N]} (bool: every quantity finite and the margin above the rounding slack,
+ * {@link CertifiedMargin#decide}) and {@code finite [N]} (bool: false for a numerical failure). The power iterations and the BCP rounds are ONNX {@code Loop}s, not unrolled: the graph
  * stays the same size for 2000 iterations, and each Loop's condition is the reference's early
  * stop. The global norms do not depend on the input: they are computed at export with the
  * model's own code ({@link LocalLipModel#globalNorms}) and written as constants. Starting
@@ -51,7 +57,11 @@ import java.util.Map;
  */
 public final class CertifierGraphWriter {
 
-    /** Metadata key: power iterations. */
+    /** Metadata key: the guarantee of the graph's certificates (SOUND, PROBABILISTIC, ESTIMATE). */
+    public static final String META_GUARANTEE = "locallip.guarantee";
+    /** Metadata key: the failure probability of a certificate (0 for SOUND, NaN for ESTIMATE). */
+    public static final String META_DELTA = "locallip.delta";
+    /** Metadata key: power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC). */
     public static final String META_SNITER = "locallip.sniter";
     /** Metadata key: BCP rounds. */
     public static final String META_OPT_ITER = "locallip.opt_iter";
@@ -70,11 +80,12 @@ public final class CertifierGraphWriter {
     private CertifierGraphWriter() {}
 
     /**
-     * Builds the certifier model.
+     * Builds the certifier model with the paper's power iteration (ESTIMATE) from fixed starting
+     * vectors.
      *
      * @param model the model.
      * @param starts the starting vectors.
-     * @param sniter power iterations (at most; early stop as the engine).
+     * @param sniter power iterations (at most; each example stops on its own).
      * @param optIter BCP rounds (at most).
      * @param domain the ONNX domain.
      * @param version the model version.
@@ -82,8 +93,29 @@ public final class CertifierGraphWriter {
      */
     public static OnnxMl.ModelProto write(LocalLipModel model, StartingVectors starts, int sniter, int optIter,
             String domain, long version) {
+        return write(model, CertifyOptions.paper().withIterations(sniter, optIter)
+                .withStarts(starts), domain, version);
+    }
+
+    /**
+     * Builds the certifier model for a guarantee: ESTIMATE from the options' starting vectors,
+     * PROBABILISTIC with starts drawn by {@code RandomNormalLike} at every run, SOUND with the
+     * explicit masked operators of the affordable layers in the graph. The sound global norms
+     * (PROBABILISTIC, SOUND) and the estimated ones (ESTIMATE) are computed at export.
+     *
+     * @param model the model.
+     * @param options the guarantee and its iteration counts.
+     * @param domain the ONNX domain.
+     * @param version the model version.
+     * @return the ONNX model.
+     */
+    public static OnnxMl.ModelProto write(LocalLipModel model, CertifyOptions options, String domain, long version) {
         NetworkSpec spec = model.networkSpec();
-        Map<Integer, Float> globalNorms = model.globalNorms(starts, sniter);
+        StartingVectors starts = options.starts() != null ? options.starts()
+                : StartingVectors.seeded(spec, options.seed());
+        Guarantee guarantee = options.guarantee();
+        Map<Integer, Float> globalNorms = guarantee == Guarantee.ESTIMATE
+                ? model.globalNorms(starts, options.sniter()) : model.soundGlobalNorms();
         OnnxGraphOps t = new OnnxGraphOps("certifier", model.weights());
         OnnxGraph g = t.graph();
         long[] in = spec.inputShape();
@@ -93,23 +125,36 @@ public final class CertifierGraphWriter {
         String x = t.reshape("input", -1, in[0], in[1], in[2]);
         // eps of [1] or [N] as [N]
         String eps = t.mul(t.reshape("eps", -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
-        Map<Integer, String> local = new LinkedHashMap<>();
-        starts.local().forEach((k, v) -> local.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
+        LocalNorm<String> local = switch (guarantee) {
+            case ESTIMATE -> {
+                Map<Integer, String> vectors = new LinkedHashMap<>();
+                starts.local().forEach((k, v) -> vectors.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
+                yield LocalNorms.powerIteration(t, new SpectralVectors<>(vectors, options.sniter()),
+                        PowerIteration.StopRule.PER_EXAMPLE);
+            }
+            case PROBABILISTIC -> LocalNorms.lanczos(t, options.lanczosSteps(),
+                    options.delta() / spec.hiddenAffineIndices().size());
+            case SOUND -> LocalNorms.sound(t, globalNorms, Certifier.SOUND_EXPLICIT_BUDGET);
+        };
         BoundResult<String> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(
-                GlobalNorms.fixed(t, globalNorms), new SpectralVectors<>(local, sniter), optIter,
-                Columns.predicted(), null));
-        String margin = CertifiedMargin.of(t, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()), r.columns(),
-                spec.numClasses());
+                GlobalNorms.fixed(t, globalNorms), local, options.optIter(), Columns.predicted(), null));
+        CertifiedMargin.Decision<String> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
+                r.columns(), spec.numClasses());
         g.opNamed(OnnxOp.IDENTITY, List.of(r.logits()), List.of("logits"));
-        g.opNamed(OnnxOp.IDENTITY, List.of(margin), List.of("margin"));
-        g.opNamed(OnnxOp.GREATER_OR_EQUAL, List.of(margin, t.scalar(0f)), List.of("certified"));
+        g.opNamed(OnnxOp.IDENTITY, List.of(d.margin()), List.of("margin"));
+        g.opNamed(OnnxOp.GREATER, List.of(d.certified(), t.scalar(0.5f)), List.of("certified"));
+        g.opNamed(OnnxOp.GREATER, List.of(d.finite(), t.scalar(0.5f)), List.of("finite"));
         g.output("logits", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.numClasses()}, "batch");
         g.output("margin", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
         g.output("certified", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
+        g.output("finite", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
 
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(META_SNITER, Integer.toString(sniter));
-        meta.put(META_OPT_ITER, Integer.toString(optIter));
+        meta.put(META_GUARANTEE, guarantee.name());
+        meta.put(META_DELTA, Double.toString(options.failureProbability()));
+        meta.put(META_SNITER, Integer.toString(guarantee == Guarantee.PROBABILISTIC ? options.lanczosSteps()
+                : options.sniter()));
+        meta.put(META_OPT_ITER, Integer.toString(options.optIter()));
         meta.put(META_START_SEED, Long.toString(starts.seed()));
         meta.put(META_LABELS, String.join("\n", model.labelNames()));
         meta.put(META_LAYOUT, model.imageLayout().toText());
@@ -119,7 +164,7 @@ public final class CertifierGraphWriter {
         OnnxMl.ModelProto.Builder mp = OnnxMl.ModelProto.newBuilder().setGraph(g.build()).setDomain(domain)
                 .setProducerName(PRODUCER).setModelVersion(version)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(OnnxOp.OPSET))
-                .setIrVersion(OnnxOp.IR_VERSION).setDocString("Local-Lip certifier of " + model.getName());
+                .setIrVersion(OnnxOp.IR_VERSION).setDocString("Local-Lip certifier (" + guarantee + ") of " + model.getName());
         meta.forEach((k, v) -> mp.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return mp.build();
     }

@@ -22,6 +22,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import org.locallip.CertifiedPrediction;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.RadiusSearch;
 import org.locallip.data.ImageLayout;
 import org.tribuo.Example;
@@ -67,6 +68,8 @@ public final class OnnxCertifier implements AutoCloseable {
     private final int sniter;
     private final int optIter;
     private final double defaultEps;
+    private final Guarantee guarantee;
+    private final double failureProbability;
     private volatile boolean closed;
 
     /**
@@ -113,6 +116,14 @@ public final class OnnxCertifier implements AutoCloseable {
             throw new IllegalArgumentException(path + " has a bad image layout in its metadata: " + e.getMessage(), e);
         }
         this.defaultEps = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_EPS, "0.1"));
+        String g = meta.get(CertifierGraphWriter.META_GUARANTEE);
+        if (g == null || !session.getOutputNames().contains("finite")) {
+            session.close();
+            throw new IllegalArgumentException(path + " was written by an older version (no guarantee in its metadata);"
+                    + " export it again");
+        }
+        this.guarantee = Guarantee.valueOf(g);
+        this.failureProbability = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_DELTA, "NaN"));
         this.inputSize = layout.size();
         this.sniter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_SNITER, "0"));
         this.optIter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_OPT_ITER, "0"));
@@ -128,9 +139,28 @@ public final class OnnxCertifier implements AutoCloseable {
     }
 
     /**
-     * The power iterations fixed at export.
+     * What the graph's certificates promise.
      *
-     * @return sniter.
+     * @return the guarantee.
+     */
+    public Guarantee guarantee() {
+        return guarantee;
+    }
+
+    /**
+     * The failure probability of one certificate: the graph's {@code delta} for PROBABILISTIC, 0
+     * for SOUND, NaN for ESTIMATE.
+     *
+     * @return the probability.
+     */
+    public double failureProbability() {
+        return failureProbability;
+    }
+
+    /**
+     * The power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC) fixed at export.
+     *
+     * @return the iterations.
      */
     public int sniter() {
         return sniter;
@@ -183,7 +213,7 @@ public final class OnnxCertifier implements AutoCloseable {
         List<CertifiedPrediction> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(CertifiedPrediction.fromLogits(labels, r.logits, i * labels.size(), eps, r.certified[i],
-                    r.margin[i], Double.NaN));
+                    r.margin[i], Double.NaN, guarantee, failureProbability, !r.finite[i]));
         }
         return out;
     }
@@ -206,8 +236,9 @@ public final class OnnxCertifier implements AutoCloseable {
      * The largest certified radius of each example, by the search every certifier of this
      * project uses ({@link RadiusSearch}), starting at the model's default eps; the result is a
      * radius at which the example was certified (0 where none was), to
-     * {@link RadiusSearch#DEFAULT_PRECISION}. As for the model, an estimate (docs/ALGORITHM.md
-     * section 7).
+     * {@link RadiusSearch#DEFAULT_PRECISION}, with the graph's guarantee; for a PROBABILISTIC graph
+     * the reported radius is wrong with probability at most {@code delta} times
+     * {@link RadiusSearch#maxProbes} (each probe draws afresh).
      *
      * @param pixels row-major scaled pixels.
      * @param n the number of examples.
@@ -229,7 +260,7 @@ public final class OnnxCertifier implements AutoCloseable {
     }
 
     /** The raw outputs of one run. */
-    private record Run(float[] logits, float[] margin, boolean[] certified) {}
+    private record Run(float[] logits, float[] margin, boolean[] certified, boolean[] finite) {}
 
     private Run run(FloatBuffer pixels, int n, double[] eps) throws OrtException {
         if (closed) {
@@ -251,7 +282,8 @@ public final class OnnxCertifier implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(logits[i], 0, flat, i * labels.size(), labels.size());
             }
-            return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"));
+            return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"),
+                    (boolean[]) value(result, "finite"));
         }
     }
 

@@ -331,6 +331,11 @@ final class OnnxGraphOps implements TensorOps<String> {
     }
 
     @Override
+    public String transposeMatrices(String x) {
+        return op(OnnxOp.TRANSPOSE, List.of(x), attr("perm", new long[] {0, 2, 1}));
+    }
+
+    @Override
     public String broadcastBatch(String x, String like) {
         String batch = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(like)), longs(0), longs(1)));
         String rest = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(1), longs(Long.MAX_VALUE)));
