@@ -331,6 +331,22 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     }
 
     /**
+     * Certifies one batch of dense images at one radius and returns everything the pass used
+     * (masks, global and local norms, radius, margins, decisions), for checking each norm
+     * independently.
+     *
+     * @param x row-major {@code (n, C, H, W)} scaled pixels.
+     * @param n the number of images.
+     * @param eps the radius.
+     * @param options guarantee and iteration counts.
+     * @return the inspection.
+     */
+    public synchronized Certifier.Inspection inspect(float[] x, int n, double eps, CertifyOptions options) {
+        network();
+        return certifier.inspect(x, n, eps, options);
+    }
+
+    /**
      * The global spectral norm of every hidden affine layer, by power iteration from fixed
      * starting vectors (what an exported certifier stores as constants).
      *

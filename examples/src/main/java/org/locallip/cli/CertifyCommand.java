@@ -15,9 +15,10 @@
  */
 package org.locallip.cli;
 
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 
 import org.locallip.CertifiedPrediction;
+import org.locallip.certify.Guarantee;
 import org.locallip.evaluation.CertifiedEvaluation;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
@@ -36,7 +37,8 @@ import java.util.Set;
 /**
  * {@code certify --onnx certifier.onnx [--data DIR] --eps E [--batch B] [--device cpu|cuda]
  * [--json]}: certified accuracy of a certifier graph on ONNX Runtime, on the same test split as
- * {@code evaluate}.
+ * {@code evaluate}, with the guarantee the graph was exported for and the execution provider that
+ * ran.
  */
 final class CertifyCommand implements Command {
 
@@ -64,8 +66,15 @@ final class CertifyCommand implements Command {
         sets.test().forEach(test::add);
         int correct = 0;
         int certified = 0;
+        int failures = 0;
+        Guarantee guarantee;
+        double failureProbability;
+        boolean onCuda;
         long start = System.nanoTime();
         try (OnnxCertifier certifier = new OnnxCertifier(Path.of(onnx), device)) {
+            guarantee = certifier.guarantee();
+            failureProbability = certifier.failureProbability();
+            onCuda = certifier.onCuda();
             sets.requireShape(certifier.layout());
             for (int from = 0; from < test.size(); from += batch) {
                 List<Example<Label>> chunk = test.subList(from, Math.min(test.size(), from + batch));
@@ -74,6 +83,7 @@ final class CertifyCommand implements Command {
                     boolean ok = preds.get(i).label().getLabel().equals(chunk.get(i).getOutput().getLabel());
                     correct += ok ? 1 : 0;
                     certified += ok && preds.get(i).certified() ? 1 : 0;
+                    failures += preds.get(i).numericalFailure() ? 1 : 0;
                 }
             }
         }
@@ -81,15 +91,20 @@ final class CertifyCommand implements Command {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("n", test.size());
         report.put("eps", CertifiedEvaluation.key(eps));
+        report.put("guarantee", guarantee.name().toLowerCase(Locale.ROOT));
+        report.put("failure_probability", failureProbability);
         report.put("clean_accuracy", correct / (double) test.size());
         report.put("certified_accuracy", certified / (double) test.size());
+        report.put("numerical_failures", failures);
         report.put("examples_per_s", test.size() / seconds);
+        report.put("execution_provider", onCuda ? "cuda" : "cpu");
         if (args.flag("json")) {
-            out.println(new Gson().toJson(report));
+            out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(report));
         } else {
-            out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, %.1f examples/s%n", test.size(),
-                    correct / (double) test.size(), CertifiedEvaluation.key(eps), certified / (double) test.size(),
-                    test.size() / seconds);
+            out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, certificates %s, %.1f examples/s (%s)%n",
+                    test.size(), correct / (double) test.size(), CertifiedEvaluation.key(eps),
+                    certified / (double) test.size(), GuaranteeOption.describe(guarantee, failureProbability),
+                    test.size() / seconds, onCuda ? "CUDA" : "CPU");
         }
         return 0;
     }

@@ -18,6 +18,7 @@ package org.locallip.cli;
 import org.locallip.LocalLipModel;
 import org.locallip.evaluation.CertifiedEvaluation;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,18 +28,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code evaluate --model MODEL.tribuo [--data DIR] --eps E[,E2...] [--sniter K] [--opt-iter M]
- * [--no-pgd] [--radius-curve] [--plot FILE.png] [--json]}: clean, certified and PGD accuracy on
- * the test split of {@link DataSets}; certification uses the model's settings (the training
- * config's {@code evalSniter} / {@code evalOptIter}, by default the paper's 2000 power iterations
- * and 1000 BCP rounds) unless told otherwise.
+ * {@code evaluate --model MODEL.tribuo [--data DIR] --eps E[,E2...] [--guarantee G] ...}: clean,
+ * certified and PGD accuracy on the test split of {@link DataSets}, with certificates of the
+ * guarantee asked for (SOUND by default); the model's iteration settings (the training config's
+ * {@code evalSniter} / {@code evalOptIter}) unless told otherwise.
  */
 final class EvaluateCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot"),
-                Set.of("json", "no-pgd", "radius-curve"));
+        Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot", "guarantee",
+                "lanczos", "delta"), Set.of("json", "no-pgd", "radius-curve"));
+        Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         // Arguments first, so that a usage error does not wait for a model to load.
         List<Double> eps = args.get("eps", null) == null ? null : parseEps(args.get("eps", null));
         LocalLipModel loaded = ModelFiles.load(args.get("model", null));
@@ -49,7 +50,12 @@ final class EvaluateCommand implements Command {
             CertifyOptions options = model.certifyOptions()
                     .withIterations(args.getInt("sniter", model.certifyOptions().sniter(), 1),
                             args.getInt("opt-iter", model.certifyOptions().optIter(), 1));
-            options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1));
+            options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1))
+                    .withLanczos(args.getInt("lanczos", options.lanczosSteps(), 2),
+                            GuaranteeOption.delta(args, options.delta()));
+            if (guarantee != null) {
+                options = options.withGuarantee(guarantee);
+            }
             String data = args.get("data", null);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
             sets.requireShape(model.imageLayout());
@@ -62,7 +68,8 @@ final class EvaluateCommand implements Command {
             if (args.flag("json")) {
                 out.println(result.toJson());
             } else {
-                out.printf(Locale.ROOT, "n %d, clean accuracy %.4f%n", result.n(), result.cleanAccuracy());
+                out.printf(Locale.ROOT, "n %d, clean accuracy %.4f, certificates %s%n", result.n(), result.cleanAccuracy(),
+                        GuaranteeOption.describe(result.guarantee(), result.failureProbability()));
                 result.certifiedAccuracy().forEach((k, v) -> out.printf(Locale.ROOT,
                         "eps %s: certified %.4f%s%n", k, v, result.pgdAccuracy().containsKey(k)
                                 ? String.format(Locale.ROOT, ", PGD %.4f", result.pgdAccuracy().get(k)) : ""));
@@ -89,8 +96,9 @@ final class EvaluateCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--sniter K] [--opt-iter M] [--batch B]"
-                + " [--no-pgd] [--radius-curve] [--plot FILE.png] [--json]";
+        return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--guarantee sound|probabilistic|estimate]"
+                + " [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--batch B] [--no-pgd] [--radius-curve]"
+                + " [--plot FILE.png] [--json]";
     }
 
     @Override

@@ -16,6 +16,8 @@
 package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 
@@ -34,7 +36,9 @@ final class ExportCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("model", "onnx", "certifier", "iterations", "opt-iter", "start-seed"), Set.of());
+        Args args = new Args(argv, Set.of("model", "onnx", "certifier", "iterations", "opt-iter", "start-seed",
+                "guarantee", "lanczos", "delta"), Set.of());
+        Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         String logits = args.get("onnx", null);
         String certifier = args.get("certifier", null);
         if (logits == null && certifier == null) {
@@ -48,15 +52,23 @@ final class ExportCommand implements Command {
                 out.println("wrote the logits graph to " + logits);
             }
             if (certifier != null) {
-                int k = args.getInt("iterations", model.certifyOptions().sniter(), 1);
-                int m = args.getInt("opt-iter", model.certifyOptions().optIter(), 1);
-                long seed = Long.parseLong(args.get("start-seed", "1"));
-                StartingVectors starts = StartingVectors.seeded(model.networkSpec(), seed);
+                CertifyOptions defaults = model.certifyOptions();
+                CertifyOptions options = defaults.withGuarantee(guarantee == null ? defaults.guarantee() : guarantee)
+                        .withIterations(args.getInt("iterations", defaults.sniter(), 1),
+                                args.getInt("opt-iter", defaults.optIter(), 1))
+                        .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
+                                GuaranteeOption.delta(args, defaults.delta()))
+                        .withStarts(StartingVectors.seeded(model.networkSpec(), Long.parseLong(args.get("start-seed", "1"))));
                 Path tmp = temp(certifier);
-                Files.write(tmp, CertifierGraphWriter.write(model, starts, k, m, "org.locallip", 1).toByteArray());
+                Files.write(tmp, CertifierGraphWriter.write(model, options, "org.locallip", 1).toByteArray());
                 move(tmp, certifier);
-                out.printf("wrote the certifier graph to %s (%d power iterations, %d BCP rounds, start seed %d)%n",
-                        certifier, k, m, seed);
+                out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
+                        GuaranteeOption.describe(options.guarantee(), options.failureProbability()), options.optIter(),
+                        switch (options.guarantee()) {
+                            case ESTIMATE -> ", " + options.sniter() + " power iterations from fixed starts";
+                            case PROBABILISTIC -> ", " + options.lanczosSteps() + " Lanczos steps from fresh starts";
+                            case SOUND -> "";
+                        });
             }
         }
         return 0;
@@ -75,7 +87,8 @@ final class ExportCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model M.tribuo [--onnx logits.onnx] [--certifier certifier.onnx] [--iterations K] [--opt-iter M]"
+        return "--model M.tribuo [--onnx logits.onnx] [--certifier certifier.onnx]"
+                + " [--guarantee sound|probabilistic|estimate] [--delta D] [--lanczos L] [--iterations K] [--opt-iter M]"
                 + " [--start-seed S]";
     }
 

@@ -43,6 +43,7 @@ public final class Main {
         COMMANDS.put("evaluate", new EvaluateCommand());
         COMMANDS.put("export", new ExportCommand());
         COMMANDS.put("certify", new CertifyCommand());
+        COMMANDS.put("bounds", new BoundsCommand());
         COMMANDS.put("replay", new ReplayCommand());
         COMMANDS.put("bench", new BenchCommand());
     }

@@ -146,11 +146,11 @@ public final class Certifier {
                 NDArray xs = pass.create(xb, new Shape(b, in[0], in[1], in[2]));
                 Map<Integer, NDArray> local = fixedLocal(pass, starts, b);
                 double delta = options.radius() ? options.delta() / search.maxProbes(eps) : options.delta();
-                Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta);
+                Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta, false);
                 double[] radius = fill(b, Double.NaN);
                 if (options.radius()) {
                     radius = search.search(eps, atEps.certified,
-                            e -> probe(pass, xs, e, norms, local, options, delta).certified);
+                            e -> probe(pass, xs, e, norms, local, options, delta, false).certified);
                 }
                 int c = atEps.logits.length / b;
                 for (int i = 0; i < b; i++) {
@@ -162,8 +162,50 @@ public final class Certifier {
         return out;
     }
 
+    /**
+     * Everything one certification pass used, on the host, for checking it independently
+     * (the {@code bounds} command): the masks of every layer, the global and local norms used,
+     * the radius, the margins and the decisions.
+     *
+     * @param masks the varying-neuron masks by layer index, {@code (n, ...)} (where the reference keeps one).
+     * @param globalNorms the global norm used for every hidden affine layer.
+     * @param localNorms the local norm used for every hidden affine layer and example, {@code (n)}.
+     * @param radius {@code R} per example.
+     * @param margin the margin per example.
+     * @param certified the decision per example.
+     * @param finite whether every quantity of the example's bound was finite.
+     * @param predicted the predicted class per example.
+     */
+    public record Inspection(Map<Integer, Tensor> masks, Map<Integer, Float> globalNorms,
+            Map<Integer, float[]> localNorms, float[] radius, float[] margin, boolean[] certified, boolean[] finite,
+            int[] predicted) {}
+
+    /**
+     * Certifies one batch at one radius and returns everything the pass used.
+     *
+     * @param x row-major {@code (n, C, H, W)} images.
+     * @param n the number of images (one batch).
+     * @param eps the radius.
+     * @param options guarantee and iteration counts.
+     * @return the inspection.
+     */
+    public Inspection inspect(float[] x, int n, double eps, CertifyOptions options) {
+        NetworkSpec spec = network.spec();
+        long[] in = spec.inputShape();
+        StartingVectors starts = options.starts() != null ? options.starts()
+                : StartingVectors.seeded(spec, options.seed());
+        Map<Integer, Float> norms = options.guarantee() == Guarantee.ESTIMATE
+                ? globalNorms(starts, options.sniter()) : soundGlobalNorms();
+        try (NDManager pass = network.newPass()) {
+            NDArray xs = pass.create(x, new Shape(n, in[0], in[1], in[2]));
+            Probe p = probe(pass, xs, fill(n, eps), norms, fixedLocal(pass, starts, n), options, options.delta(), true);
+            return new Inspection(p.masks, norms, p.localNorms, p.radius, p.margin, p.certified, p.finite, p.predicted);
+        }
+    }
+
     /** One bound pass at per-example radii, read to the host. */
-    private record Probe(float[] logits, int[] predicted, float[] margin, boolean[] certified, boolean[] finite) {}
+    private record Probe(float[] logits, int[] predicted, float[] margin, boolean[] certified, boolean[] finite,
+            float[] radius, Map<Integer, Tensor> masks, Map<Integer, float[]> localNorms) {}
 
     /**
      * One pass in its own scope. For ESTIMATE the final local vectors replace {@code local} (warm
@@ -171,7 +213,7 @@ public final class Certifier {
      * independent of its batch).
      */
     private Probe probe(NDManager pass, NDArray x, double[] eps, Map<Integer, Float> norms,
-            Map<Integer, NDArray> local, CertifyOptions options, double delta) {
+            Map<Integer, NDArray> local, CertifyOptions options, double delta, boolean capture) {
         int b = eps.length;
         float[] e = new float[b];
         for (int i = 0; i < b; i++) {
@@ -196,8 +238,18 @@ public final class Certifier {
             for (int i = 0; i < b; i++) {
                 predicted[i] = (int) pred[i];
             }
+            Map<Integer, Tensor> masks = new LinkedHashMap<>();
+            Map<Integer, float[]> sigmas = new LinkedHashMap<>();
+            if (capture) {
+                r.masks().forEach((k, m) -> masks.put(k, Tensor.ofFloats(m.getShape().getShape(), m.toFloatArray())));
+                List<Integer> hidden = spec.hiddenAffineIndices();
+                for (int i = 0; i < hidden.size(); i++) {
+                    sigmas.put(hidden.get(i), r.localSpecNorms().get(i).toFloatArray());
+                }
+            }
             Probe p = new Probe(r.logits().toFloatArray(), predicted, d.margin().toFloatArray(),
-                    flags(d.certified().toFloatArray()), flags(d.finite().toFloatArray()));
+                    flags(d.certified().toFloatArray()), flags(d.finite().toFloatArray()), r.radius().toFloatArray(),
+                    masks, sigmas);
             vectors.finished().forEach((k, u) -> {
                 u.attach(pass);
                 NDArray old = local.put(k, u);

@@ -20,6 +20,7 @@ import com.google.gson.GsonBuilder;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.tensor.Seeds;
 import org.tribuo.Dataset;
@@ -50,13 +51,17 @@ import java.util.logging.Logger;
  * @param pgdAccuracy accuracy under PGD by eps (empty if not run).
  * @param certifiedButBroken by eps, certified examples that PGD misclassified.
  * @param radiusCurve pairs {@code [radius, certified accuracy at that radius]} (empty if not run).
- * @param sniter the power iterations used.
+ * @param numericalFailures by eps, examples whose bound was not finite (never certified).
+ * @param guarantee what the certificates promise.
+ * @param failureProbability the failure probability of one certificate (0 for SOUND, NaN for ESTIMATE).
+ * @param sniter the power iterations used (ESTIMATE).
  * @param optIter the BCP rounds used.
  * @param seconds wall-clock time of the evaluation.
  */
 public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Double> certifiedAccuracy,
         Map<String, Double> pgdAccuracy, Map<String, Integer> certifiedButBroken, List<double[]> radiusCurve,
-        int sniter, int optIter, double seconds) {
+        Map<String, Integer> numericalFailures, Guarantee guarantee, double failureProbability, int sniter,
+        int optIter, double seconds) {
 
     private static final Logger logger = Logger.getLogger(CertifiedEvaluation.class.getName());
 
@@ -99,19 +104,24 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         Map<String, Double> certified = new LinkedHashMap<>();
         Map<String, Double> attacked = new LinkedHashMap<>();
         Map<String, Integer> broken = new LinkedHashMap<>();
+        Map<String, Integer> failures = new LinkedHashMap<>();
         float[] x = new float[examples.size() * model.imageLayout().size()];
         model.imageLayout().toDense(examples, x, 0);
         for (double eps : epsilons) {
             List<CertifiedPrediction> preds = model.certify(examples, eps, options.withRadius(false));
             boolean[] ok = new boolean[y.length];
             int count = 0;
+            int failed = 0;
             for (int i = 0; i < y.length; i++) {
                 ok[i] = preds.get(i).certified() && preds.get(i).label().getLabel().equals(examples.get(i).getOutput().getLabel());
                 count += ok[i] ? 1 : 0;
+                failed += preds.get(i).numericalFailure() ? 1 : 0;
             }
             String key = key(eps);
             certified.put(key, count / (double) y.length);
-            logger.info(String.format(Locale.ROOT, "certified accuracy %.4f at eps %s", count / (double) y.length, key));
+            failures.put(key, failed);
+            logger.info(String.format(Locale.ROOT, "certified accuracy (%s) %.4f at eps %s", options.guarantee(),
+                    count / (double) y.length, key));
             if (pgd) {
                 PgdAttack attack = PgdAttack.paper(eps);
                 boolean[] robust = robustInBatches(model, attack, x, y, options.batchSize(), new Seeds(options.seed()));
@@ -148,8 +158,9 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
                 curve.add(new double[] {r, count / (double) y.length});
             }
         }
-        return new CertifiedEvaluation(y.length, clean.accuracy(), certified, attacked, broken, curve,
-                options.sniter(), options.optIter(), (System.nanoTime() - start) / 1e9);
+        return new CertifiedEvaluation(y.length, clean.accuracy(), certified, attacked, broken, curve, failures,
+                options.guarantee(), options.failureProbability(), options.sniter(), options.optIter(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     private static boolean[] robustInBatches(LocalLipModel model, PgdAttack attack, float[] x, long[] y, int batch,
@@ -179,17 +190,21 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
     }
 
     /**
-     * The evaluation as one JSON object ({@code n}, {@code clean_accuracy},
-     * {@code certified_accuracy}, {@code pgd_accuracy}, {@code certified_but_broken},
-     * {@code radius_curve}, {@code sniter}, {@code opt_iter}, {@code seconds}).
+     * The evaluation as one JSON object ({@code n}, {@code guarantee}, {@code failure_probability},
+     * {@code clean_accuracy}, {@code certified_accuracy}, {@code numerical_failures},
+     * {@code pgd_accuracy}, {@code certified_but_broken}, {@code radius_curve}, {@code sniter},
+     * {@code opt_iter}, {@code seconds}).
      *
      * @return the JSON text.
      */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", n);
+        m.put("guarantee", guarantee.name().toLowerCase(Locale.ROOT));
+        m.put("failure_probability", failureProbability);
         m.put("clean_accuracy", cleanAccuracy);
         m.put("certified_accuracy", certifiedAccuracy);
+        m.put("numerical_failures", numericalFailures);
         m.put("pgd_accuracy", pgdAccuracy);
         m.put("certified_but_broken", certifiedButBroken);
         m.put("radius_curve", radiusCurve);

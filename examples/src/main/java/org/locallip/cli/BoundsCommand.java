@@ -1,0 +1,136 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.locallip.LocalLipModel;
+import org.locallip.certify.Certifier;
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
+import org.locallip.network.NetworkSpec;
+import org.locallip.network.SafeTensors;
+import org.locallip.tensor.Tensor;
+import org.tribuo.Example;
+import org.tribuo.classification.Label;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bounds --model M --eps E [--guarantee G] [--data DIR] [--examples N] --output F.safetensors}:
+ * certifies test examples and writes everything the certificates rest on, so that anyone can
+ * rebuild every masked operator and check each norm: the weights ({@code param.*}, the golden
+ * files' names), the pixels {@code x} and labels {@code y}, and per example and layer the masks
+ * {@code mask.K}, the global norms {@code global_norm.K} and local norms {@code local_norm.K} used,
+ * the radius {@code radius}, the margin {@code margin}, and {@code certified}, {@code finite},
+ * {@code predicted}.
+ */
+final class BoundsCommand implements Command {
+
+    @Override
+    public int run(String[] argv, PrintStream out) throws Exception {
+        Args args = new Args(argv, Set.of("model", "data", "eps", "guarantee", "examples", "output", "delta", "lanczos",
+                "sniter", "opt-iter"), Set.of());
+        String output = args.get("output", null);
+        if (output == null) {
+            throw new UsageException("--output is required");
+        }
+        Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
+        int wanted = args.getInt("examples", 64, 1);
+        try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+            CertifyOptions defaults = model.certifyOptions();
+            CertifyOptions options = defaults.withGuarantee(guarantee == null ? defaults.guarantee() : guarantee)
+                    .withIterations(args.getInt("sniter", defaults.sniter(), 1),
+                            args.getInt("opt-iter", defaults.optIter(), 1))
+                    .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
+                            GuaranteeOption.delta(args, defaults.delta()));
+            double eps = Double.parseDouble(args.get("eps", Double.toString(model.defaultEps())));
+            String data = args.get("data", null);
+            DataSets sets = DataSets.load(data == null ? null : Path.of(data));
+            sets.requireShape(model.imageLayout());
+            List<Example<Label>> examples = new ArrayList<>();
+            for (int i = 0; i < Math.min(wanted, sets.test().size()); i++) {
+                examples.add(sets.test().getExample(i));
+            }
+            int count = examples.size();
+            NetworkSpec spec = model.networkSpec();
+            float[] x = new float[count * spec.inputSize()];
+            model.imageLayout().toDense(examples, x, 0);
+            long[] y = new long[count];
+            for (int i = 0; i < count; i++) {
+                y[i] = model.getOutputIDInfo().getID(examples.get(i).getOutput());
+            }
+            Certifier.Inspection inspection = model.inspect(x, count, eps, options);
+            Map<String, Tensor> tensors = new LinkedHashMap<>(model.weights().prefixed());
+            long[] in = spec.inputShape();
+            tensors.put("x", Tensor.ofFloats(new long[] {count, in[0], in[1], in[2]}, x));
+            tensors.put("y", Tensor.ofLongs(new long[] {count}, y));
+            inspection.masks().forEach((k, m) -> tensors.put("mask." + k, m));
+            inspection.globalNorms().forEach((k, p) -> tensors.put("global_norm." + k,
+                    Tensor.ofFloats(new long[] {1}, new float[] {p})));
+            inspection.localNorms().forEach((k, s) -> tensors.put("local_norm." + k, Tensor.ofFloats(new long[] {count}, s)));
+            tensors.put("radius", Tensor.ofFloats(new long[] {count}, inspection.radius()));
+            tensors.put("margin", Tensor.ofFloats(new long[] {count}, inspection.margin()));
+            tensors.put("certified", flags(inspection.certified()));
+            tensors.put("finite", flags(inspection.finite()));
+            long[] predicted = new long[count];
+            for (int i = 0; i < count; i++) {
+                predicted[i] = inspection.predicted()[i];
+            }
+            tensors.put("predicted", Tensor.ofLongs(new long[] {count}, predicted));
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("guarantee", options.guarantee().name());
+            meta.put("failure_probability", Double.toString(options.failureProbability()));
+            meta.put("eps", Double.toString(eps));
+            meta.put("input_shape", in[0] + "," + in[1] + "," + in[2]);
+            meta.put("layers", spec.layersText());
+            meta.put("labels", String.join("\n", model.labelNames()));
+            SafeTensors.write(Path.of(output), tensors, meta);
+            int certified = 0;
+            for (boolean c : inspection.certified()) {
+                certified += c ? 1 : 0;
+            }
+            out.printf(Locale.ROOT, "wrote the bounds of %d examples at eps %s (%d certified, %s) to %s%n", count,
+                    Double.toString(eps), certified, GuaranteeOption.describe(options.guarantee(),
+                            options.failureProbability()), output);
+        }
+        return 0;
+    }
+
+    private static Tensor flags(boolean[] f) {
+        long[] v = new long[f.length];
+        for (int i = 0; i < f.length; i++) {
+            v[i] = f[i] ? 1 : 0;
+        }
+        return Tensor.ofLongs(new long[] {f.length}, v);
+    }
+
+    @Override
+    public String usage() {
+        return "--model M.tribuo --output F.safetensors [--eps E] [--guarantee sound|probabilistic|estimate] [--data DIR]"
+                + " [--examples N] [--delta D] [--lanczos L] [--sniter K] [--opt-iter M]";
+    }
+
+    @Override
+    public String description() {
+        return "certify test examples and write the masks, norms, radii and margins the certificates rest on";
+    }
+}

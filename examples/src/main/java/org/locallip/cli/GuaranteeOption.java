@@ -1,0 +1,84 @@
+/*
+ * Copyright 2026 The tribuo-locallip authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.locallip.cli;
+
+import org.locallip.certify.Guarantee;
+
+import java.util.Locale;
+
+/** The {@code --guarantee} and {@code --delta} options of the commands that certify. */
+final class GuaranteeOption {
+
+    private GuaranteeOption() {}
+
+    /**
+     * Parses {@code --guarantee}.
+     *
+     * @param text sound, probabilistic or estimate, or null.
+     * @return the guarantee, or null when not given.
+     * @throws UsageException for anything else.
+     */
+    static Guarantee parse(String text) throws UsageException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Guarantee.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--guarantee is sound, probabilistic or estimate, found '" + text + "'");
+        }
+    }
+
+    /**
+     * Parses {@code --delta}.
+     *
+     * @param args the arguments.
+     * @param fallback the default.
+     * @return the failure probability.
+     * @throws UsageException if it is not in (0, 1).
+     */
+    static double delta(Args args, double fallback) throws UsageException {
+        String text = args.get("delta", null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(text);
+            if (d > 0 && d < 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--delta is a probability in (0, 1), found '" + text + "'");
+    }
+
+    /**
+     * What a certificate promises, in words, for the text output.
+     *
+     * @param guarantee the guarantee.
+     * @param failureProbability its failure probability.
+     * @return e.g. "probabilistic (each wrong with probability at most 1e-06)".
+     */
+    static String describe(Guarantee guarantee, double failureProbability) {
+        return switch (guarantee) {
+            case SOUND -> "sound (proofs for the stored weights)";
+            case PROBABILISTIC -> String.format(Locale.ROOT,
+                    "probabilistic (each wrong with probability at most %.0e)", failureProbability);
+            case ESTIMATE -> "estimate (power iteration, no guarantee)";
+        };
+    }
+}
