@@ -182,6 +182,67 @@ class OnnxExportTest {
         }
     }
 
+    /**
+     * The guarantees on ONNX Runtime: the SOUND graph agrees with the DJL path on every flag of
+     * the whole test split; the PROBABILISTIC graph draws its starts afresh at every run (the same
+     * input gives other margins, each run's certificates carrying the graph's delta); a
+     * certificate of either deterministic graph does not depend on its batch.
+     */
+    @Test
+    void guaranteesOnOnnxRuntime() throws Exception {
+        DataSets sample = DataSets.load(null);
+        List<Example<Label>> split = new ArrayList<>();
+        sample.test().forEach(split::add);
+        CertifyOptions sound = CertifyOptions.defaults().withGuarantee(Guarantee.SOUND).withIterations(60, 60)
+                .withBatchSize(500);
+        Path soundFile = dir.resolve("certifier-sound.onnx");
+        Files.write(soundFile, CertifierGraphWriter.write(model, sound, "org.locallip.test", 1).toByteArray());
+        checkWithOnnxChecker(soundFile);
+        List<CertifiedPrediction> djl = model.certify(split, 0.1, sound);
+        int certified = 0;
+        try (OnnxCertifier certifier = new OnnxCertifier(soundFile, OnnxCertifier.Device.CPU)) {
+            assertEquals(Guarantee.SOUND, certifier.guarantee());
+            assertEquals(0.0, certifier.failureProbability());
+            List<CertifiedPrediction> ort = new ArrayList<>();
+            for (int from = 0; from < split.size(); from += 500) {
+                ort.addAll(certifier.certify(split.subList(from, Math.min(split.size(), from + 500)), 0.1));
+            }
+            for (int i = 0; i < split.size(); i++) {
+                assertEquals(djl.get(i).certified(), ort.get(i).certified(), "SOUND flag of test digit " + i);
+                assertEquals(Guarantee.SOUND, ort.get(i).guarantee());
+                certified += ort.get(i).certified() ? 1 : 0;
+            }
+            // alone and in a batch: the same certificate
+            List<CertifiedPrediction> batch = certifier.certify(split.subList(0, 20), 0.1);
+            for (int i = 0; i < 20; i++) {
+                CertifiedPrediction alone = certifier.certify(split.subList(i, i + 1), 0.1).get(0);
+                assertEquals(batch.get(i).certified(), alone.certified(), "SOUND flag alone, digit " + i);
+                assertEquals(batch.get(i).margin(), alone.margin(), 1e-5 * Math.max(1, Math.abs(alone.margin())));
+            }
+        }
+        System.out.printf("SOUND on ONNX Runtime: %d of %d test digits certified at 0.1, every flag as on DJL%n",
+                certified, split.size());
+        assertTrue(certified > 0 && certified < split.size());
+
+        CertifyOptions probabilistic = sound.withGuarantee(Guarantee.PROBABILISTIC).withLanczos(32, 1e-6);
+        Path file = dir.resolve("certifier-probabilistic.onnx");
+        Files.write(file, CertifierGraphWriter.write(model, probabilistic, "org.locallip.test", 1).toByteArray());
+        checkWithOnnxChecker(file);
+        try (OnnxCertifier certifier = new OnnxCertifier(file, OnnxCertifier.Device.CPU)) {
+            assertEquals(Guarantee.PROBABILISTIC, certifier.guarantee());
+            assertEquals(1e-6, certifier.failureProbability());
+            List<Example<Label>> few = split.subList(0, 30);
+            List<CertifiedPrediction> first = certifier.certify(few, 0.1);
+            List<CertifiedPrediction> second = certifier.certify(few, 0.1);
+            int differ = 0;
+            for (int i = 0; i < few.size(); i++) {
+                differ += first.get(i).margin() != second.get(i).margin() ? 1 : 0;
+                assertEquals(1e-6, first.get(i).failureProbability());
+            }
+            assertTrue(differ > 0, "two runs drew the same starts");
+        }
+    }
+
     /** Runs onnx.checker.check_model when Python's onnx is installed; on CI it must be. */
     static void checkWithOnnxChecker(Path file) throws Exception {
         // Debian's python3-onnx installs for the system Python, which a PATH python3 may not be.

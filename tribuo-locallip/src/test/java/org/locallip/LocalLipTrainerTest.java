@@ -23,8 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.locallip.evaluation.CertifiedEvaluation;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
+import org.locallip.evaluation.CertifiedEvaluation;
+import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -34,6 +38,8 @@ import org.tribuo.test.Helpers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -74,6 +80,36 @@ class LocalLipTrainerTest {
             assertEquals(c.certified(), c.radius() >= 0.2 - 1e-3 && c.margin() > 0, c.toString());
             assertEquals(1.0, c.scores().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-6);
         }
+    }
+
+    /**
+     * An example's certificate does not depend on the other examples of its batch or on its place
+     * in it: alone, in one batch, and in the reversed batch, the same flags and margins.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Guarantee.class, names = {"ESTIMATE", "SOUND"})
+    void certificatesDoNotDependOnTheBatch(Guarantee guarantee) {
+        CertifyOptions options = CertifyOptions.defaults().withGuarantee(guarantee).withIterations(100, 100);
+        List<Example<Label>> examples = test.getData();
+        // at the median certified radius, about half the examples are certified
+        double eps = model.certify(examples, 0.2, options.withRadius(true)).stream()
+                .mapToDouble(CertifiedPrediction::radius).sorted().toArray()[examples.size() / 2];
+        List<CertifiedPrediction> batched = model.certify(examples, eps, options.withBatchSize(examples.size()));
+        List<CertifiedPrediction> alone = model.certify(examples, eps, options.withBatchSize(1));
+        List<Example<Label>> reversed = new ArrayList<>(examples);
+        Collections.reverse(reversed);
+        List<CertifiedPrediction> backwards = model.certify(reversed, eps, options.withBatchSize(examples.size()));
+        int certified = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            CertifiedPrediction b = batched.get(i);
+            for (CertifiedPrediction other : List.of(alone.get(i), backwards.get(examples.size() - 1 - i))) {
+                assertEquals(b.certified(), other.certified(), guarantee + " flag of example " + i);
+                assertEquals(b.margin(), other.margin(), 1e-5 * Math.max(1, Math.abs(b.margin())),
+                        guarantee + " margin of example " + i);
+            }
+            certified += b.certified() ? 1 : 0;
+        }
+        assertTrue(certified > 0 && certified < examples.size(), certified + " certified: both kinds are needed");
     }
 
     @Test
