@@ -29,8 +29,10 @@ public final class CertifiedMargin {
 
     /**
      * The rounding slack, relative to the logits' size. The pass runs in float32 (relative
-     * precision 6e-8 a step); the float64 recomputation of the bound pass measured in the
-     * README moves margins by less than 1e-6 of this scale, a hundredth of the slack.
+     * precision 6e-8 a step); recomputing the SOUND pass in float64 moved margins by at most
+     * 8.1e-7 of this scale on 1000 MNIST test digits of the README's quick model (eps 0.1 and
+     * 0.3) and by at most 1.1e-7 on the random networks of RoundingSlackTest, which fails when
+     * the rounding reaches a tenth of the slack.
      */
     public static final float SLACK = 1e-4f;
 

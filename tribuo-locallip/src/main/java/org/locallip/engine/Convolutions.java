@@ -56,10 +56,10 @@ public final class Convolutions {
             // weights' pass, so that an iteration frees them.
             NDManager scope = x.getManager();
             Shape ks = kernel.getShape();
-            kernel = kernel.concat(scope.zeros(new Shape(MIN_CHANNELS - out, ks.get(1), ks.get(2), ks.get(3))), 0);
+            kernel = kernel.concat(scope.zeros(new Shape(MIN_CHANNELS - out, ks.get(1), ks.get(2), ks.get(3)), kernel.getDataType()), 0);
             kernel.attach(scope);
             if (b != null) {
-                b = b.concat(scope.zeros(new Shape(MIN_CHANNELS - out)), 0);
+                b = b.concat(scope.zeros(new Shape(MIN_CHANNELS - out), b.getDataType()), 0);
                 b.attach(scope);
             }
         }

@@ -59,6 +59,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     private final NDManager pass;
     private final Map<String, NDArray> parameters;
+    private final DataType precision;
     private final Map<Float, NDArray> scalars = new HashMap<>();
     private NDManager scope;
 
@@ -69,8 +70,21 @@ public final class DjlOps implements TensorOps<NDArray> {
      * @param parameters the network's parameters by name.
      */
     public DjlOps(NDManager pass, Map<String, NDArray> parameters) {
+        this(pass, parameters, DataType.FLOAT32);
+    }
+
+    /**
+     * Creates the backend of one pass computing in a given floating-point precision (masks,
+     * one-hot rows and constants are made in it; the parameters and inputs must be in it too).
+     *
+     * @param pass the pass manager (results and constants live there).
+     * @param parameters the network's parameters by name.
+     * @param precision FLOAT32 (training, certification) or FLOAT64 (rounding studies).
+     */
+    public DjlOps(NDManager pass, Map<String, NDArray> parameters, DataType precision) {
         this.pass = pass;
         this.parameters = parameters;
+        this.precision = precision;
         this.scope = pass;
     }
 
@@ -204,7 +218,7 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
 
     private NDArray mask(NDArray bool) {
-        return own(bool.toType(DataType.FLOAT32, false));
+        return own(bool.toType(precision, false));
     }
 
     @Override
@@ -358,7 +372,8 @@ public final class DjlOps implements TensorOps<NDArray> {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) rng.nextGaussian();
         }
-        return own(x.getManager().create(v, x.getShape()));
+        NDArray r = x.getManager().create(v, x.getShape());
+        return own(precision == DataType.FLOAT32 ? r : r.toType(precision, false));
     }
 
     @Override
@@ -368,7 +383,8 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     @Override
     public NDArray oneHot(NDArray classes, int depth) {
-        return own(classes.oneHot(depth));
+        NDArray h = classes.oneHot(depth);
+        return own(precision == DataType.FLOAT32 ? h : h.toType(precision, false));
     }
 
     @Override
@@ -378,7 +394,8 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     @Override
     public NDArray constant(float[] values, long[] shape) {
-        return pass.create(values, new Shape(shape));
+        NDArray c = pass.create(values, new Shape(shape));
+        return precision == DataType.FLOAT32 ? c : c.toType(precision, false);
     }
 
     @Override

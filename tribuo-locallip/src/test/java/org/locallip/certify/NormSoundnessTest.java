@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NormSoundnessTest {
 
-    private static final List<String> NETWORKS = List.of(
+    static final List<String> NETWORKS = List.of(
             "conv:4,3,1,1; relu; conv:6,4,2,1; relu; flatten; linear:12; relu; linear:3",
             "conv:4,3,1,1; relux:0.5; conv:6,4,2,1; relux:0.5; flatten; linear:12; relux:0.5; linear:3",
             "conv:4,3,1,1; maxmin:-0.3,0.3; conv:6,4,2,1; maxmin:-0.3,0.3; flatten; linear:12; maxmin:-0.5,0.5;"
