@@ -199,6 +199,54 @@ public final class LocalLipTrainer implements Trainer<Label> {
     }
 
     /**
+     * A trainer with the settings users change most, the rest at their defaults (the GloRo loss,
+     * Tribuo's default seed); eps ramps from 0 over the first half of the epochs, as in the paper.
+     *
+     * @param network a preset name (docs/ALGORITHM.md section 1), or the layers in text form
+     *                (anything with a ':', e.g. {@code "conv:16,4,2,1; relux; flatten; linear:10"}).
+     * @param imageLayout how features map to pixels; for layers in text form, the input shape too.
+     * @param epsTrain the L2 radius training ramps to.
+     * @param epsTest the L2 radius the model certifies at by default.
+     * @param epochs total epochs.
+     */
+    public LocalLipTrainer(String network, ImageLayout imageLayout, double epsTrain, double epsTest, int epochs) {
+        this(network, imageLayout, RobustLoss.Kind.GLORO, epsTrain, epsTest, epochs, 256, Trainer.DEFAULT_SEED);
+    }
+
+    /**
+     * A trainer with the settings users change most, the rest at their defaults; eps ramps from 0
+     * over the first half of the epochs, as in the paper.
+     *
+     * @param network a preset name (docs/ALGORITHM.md section 1), or the layers in text form
+     *                (anything with a ':', e.g. {@code "conv:16,4,2,1; relux; flatten; linear:10"}).
+     * @param imageLayout how features map to pixels; for layers in text form, the input shape too.
+     * @param loss the robust loss, GLORO or BCP.
+     * @param epsTrain the L2 radius training ramps to.
+     * @param epsTest the L2 radius the model certifies at by default.
+     * @param epochs total epochs.
+     * @param batchSize the minibatch size.
+     * @param seed the seed of every random choice of training.
+     * @throws PropertyException if a value is out of range, naming the setting.
+     */
+    public LocalLipTrainer(String network, ImageLayout imageLayout, RobustLoss.Kind loss, double epsTrain,
+            double epsTest, int epochs, int batchSize, long seed) {
+        if (network != null && network.contains(":")) {
+            this.layers = network;
+        } else {
+            this.network = network;
+        }
+        this.imageLayout = imageLayout;
+        this.loss = loss;
+        this.epsTrain = epsTrain;
+        this.epsTest = epsTest;
+        this.epochs = epochs;
+        this.rampupEpochs = Math.max(1, epochs / 2);
+        this.batchSize = batchSize;
+        this.seed = seed;
+        postConfig();
+    }
+
+    /**
      * A builder starting from the defaults.
      *
      * @return a builder.

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.locallip.bound.RobustLoss;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Guarantee;
 import org.locallip.evaluation.CertifiedEvaluation;
@@ -123,6 +124,33 @@ class LocalLipTrainerTest {
         assertTrue(e.toJson().contains("\"certified_accuracy\":{\"0.1\":"), e.toJson());
         assertEquals(51, e.radiusCurve().size());
         assertEquals(e.radiusCurve().get(0)[1], e.cleanAccuracy(), 1e-9);
+    }
+
+    /**
+     * The constructors are the builder with the same settings: a preset or a layer string, the
+     * ramp over half the epochs, and the same weights from the same seed.
+     */
+    @Test
+    void constructorsAreTheBuilderWithTheSameSettings() {
+        LocalLipTrainer constructed = new LocalLipTrainer(SyntheticImages.LAYERS, SyntheticImages.LAYOUT,
+                RobustLoss.Kind.BCP, 0.3, 0.2, 2, 32, 7L);
+        LocalLipTrainer built = LocalLipTrainer.builder().layers(SyntheticImages.LAYERS)
+                .imageLayout(SyntheticImages.LAYOUT).loss(RobustLoss.Kind.BCP).epsTrain(0.3).epsTest(0.2).epochs(2)
+                .rampupEpochs(1).batchSize(32).seed(7L).build();
+        assertEquals(built.getProvenance().getConfiguredParameters(),
+                constructed.getProvenance().getConfiguredParameters());
+        MutableDataset<Label> few = SyntheticImages.bands(64, 3);
+        try (LocalLipModel a = constructed.train(few); LocalLipModel b = built.train(few)) {
+            a.weights().tensors().forEach((name, w) -> assertArrayEquals(w.floats(),
+                    b.weights().tensors().get(name).floats(), 0f, name));
+        }
+        LocalLipTrainer preset = new LocalLipTrainer("small_relux", org.locallip.data.ImageLayout.idxGrey(28, 28),
+                0.45, 0.3, 6);
+        assertEquals(org.locallip.network.Presets.get("small_relux").layersText(), preset.networkSpec().layersText());
+        assertEquals("3", preset.getProvenance().getConfiguredParameters().get("rampupEpochs").toString());
+        PropertyException e = assertThrows(PropertyException.class, () -> new LocalLipTrainer("small_relux",
+                org.locallip.data.ImageLayout.idxGrey(28, 28), 0.45, 0.3, 0));
+        assertEquals("epochs", e.getProperty());
     }
 
     @Test

@@ -15,7 +15,7 @@
  */
 package org.locallip.cli;
 
-import com.google.gson.GsonBuilder;
+import org.locallip.evaluation.JsonReport;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -66,8 +66,7 @@ final class BenchCommand implements Command {
             throw new UsageException("unexpected argument " + args.positional().get(0));
         }
         Map<String, Object> report = benchmark.run(args);
-        GsonBuilder gson = new GsonBuilder().serializeSpecialFloatingPointValues();
-        out.println((args.flag("json") ? gson : gson.setPrettyPrinting()).create().toJson(report));
+        out.println(JsonReport.write(report, !args.flag("json")));
         Object failures = report.get("caller_failures");
         return failures instanceof Integer f && f > 0 ? 1 : 0;
     }

@@ -15,6 +15,7 @@
  */
 package org.locallip.cli;
 
+import org.locallip.evaluation.JsonReport;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
@@ -139,8 +140,7 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
         m.put("clean_accuracy", correct / (double) preds.size());
         m.put("certified_accuracy", certified / (double) preds.size());
         m.put("numerical_failures", failures);
-        m.put("guarantee", preds.get(0).guarantee().name().toLowerCase(Locale.ROOT));
-        m.put("failure_probability", preds.get(0).failureProbability());
+        JsonReport.putGuarantee(m, preds.get(0).guarantee(), preds.get(0).failureProbability());
         return m;
     }
 }

@@ -15,8 +15,8 @@
  */
 package org.locallip.cli;
 
-import com.google.gson.GsonBuilder;
 
+import org.locallip.evaluation.JsonReport;
 import org.locallip.CertifiedPrediction;
 import org.locallip.certify.Guarantee;
 import org.locallip.evaluation.CertifiedEvaluation;
@@ -91,15 +91,14 @@ final class CertifyCommand implements Command {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("n", test.size());
         report.put("eps", CertifiedEvaluation.key(eps));
-        report.put("guarantee", guarantee.name().toLowerCase(Locale.ROOT));
-        report.put("failure_probability", failureProbability);
+        JsonReport.putGuarantee(report, guarantee, failureProbability);
         report.put("clean_accuracy", correct / (double) test.size());
         report.put("certified_accuracy", certified / (double) test.size());
         report.put("numerical_failures", failures);
         report.put("examples_per_s", test.size() / seconds);
         report.put("execution_provider", onCuda ? "cuda" : "cpu");
         if (args.flag("json")) {
-            out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(report));
+            out.println(JsonReport.write(report, false));
         } else {
             out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, certificates %s, %.1f examples/s (%s)%n",
                     test.size(), correct / (double) test.size(), CertifiedEvaluation.key(eps),

@@ -15,7 +15,6 @@
  */
 package org.locallip.evaluation;
 
-import com.google.gson.GsonBuilder;
 
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
@@ -200,8 +199,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", n);
-        m.put("guarantee", guarantee.name().toLowerCase(Locale.ROOT));
-        m.put("failure_probability", failureProbability);
+        JsonReport.putGuarantee(m, guarantee, failureProbability);
         m.put("clean_accuracy", cleanAccuracy);
         m.put("certified_accuracy", certifiedAccuracy);
         m.put("numerical_failures", numericalFailures);
@@ -211,6 +209,6 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         m.put("sniter", sniter);
         m.put("opt_iter", optIter);
         m.put("seconds", seconds);
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(m);
+        return JsonReport.write(m, false);
     }
 }
