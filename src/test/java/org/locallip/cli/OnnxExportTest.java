@@ -243,16 +243,21 @@ class OnnxExportTest {
         }
     }
 
-    /** Runs onnx.checker.check_model when Python's onnx is installed; on CI it must be. */
+    /**
+     * Runs onnx.checker.check_model on a graph. Python's onnx is required (.ci/run installs
+     * python3-onnx); a run without it fails, unless it is told to skip the checker with
+     * {@code -Dlocallip.onnxChecker=skip}, which it then says.
+     */
     static void checkWithOnnxChecker(Path file) throws Exception {
+        if ("skip".equals(System.getProperty("locallip.onnxChecker"))) {
+            System.err.println("WARNING: the ONNX checker was skipped (-Dlocallip.onnxChecker=skip) for " + file);
+            return;
+        }
         // Debian's python3-onnx installs for the system Python, which a PATH python3 may not be.
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         Process probe = new ProcessBuilder(python, "-c", "import onnx").redirectErrorStream(true).start();
-        boolean available = probe.waitFor() == 0;
-        if (!available) {
-            assertTrue(System.getenv("CI") == null, "CI must have python3-onnx (.ci/run installs it)");
-            return;
-        }
+        assertEquals(0, probe.waitFor(), "Python's onnx is needed for the ONNX checker: apt-get install python3-onnx"
+                + " (as .ci/run does), or skip the checker with -Dlocallip.onnxChecker=skip");
         Process p = new ProcessBuilder(python, "-c",
                 "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1])); print('ok')", file.toString())
                 .redirectErrorStream(true).start();

@@ -22,26 +22,23 @@ import org.locallip.network.SafeTensors;
 import org.locallip.tensor.Tensor;
 import org.tribuo.Model;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kills a training process (SIGKILL) after it wrote a checkpoint, runs the same command again,
- * and checks that the resumed run ends with exactly the weights of an unbroken run.
+ * Kills a training process (SIGKILL) after it wrote the checkpoint of a random step, runs the same
+ * command again, and checks that the second run resumed from that checkpoint, ran only the steps
+ * left, and ended with exactly the weights of an unbroken run (validation included: the best
+ * epoch so far is part of the checkpoint).
  */
 class ResumeAfterKillTest {
 
@@ -51,16 +48,31 @@ class ResumeAfterKillTest {
     @Test
     void resumedRunEndsWithTheWeightsOfAnUnbrokenRun() throws Exception {
         Path data = dir.resolve("data");
-        writeSubset(data, 400);
-        Path unbroken = run(config("unbroken", dir.resolve("ck-unbroken")), data, dir.resolve("unbroken.tribuo"), -1);
+        SampleSubset.write(data, 400);
+        Path unbroken = run(config("unbroken", dir.resolve("ck-unbroken")), data, dir.resolve("unbroken.tribuo"),
+                null);
+        int total = stepsRun(dir.resolve("unbroken.tribuo.log"), "from the start");
+        int perEpoch = total / 2; // two epochs
+        // a random step of the run, not at its very start or end
+        long seed = System.nanoTime();
+        int killAt = 2 + new java.util.SplittableRandom(seed).nextInt(total - 4);
+        String where = "kill after step " + killAt + " of " + total + " (seed " + seed + ")";
         Path ck = dir.resolve("ck-killed");
         Path killed = dir.resolve("killed.tribuo");
         Path cfg = config("killed", ck);
-        run(cfg, data, killed, 7); // killed after the checkpoint of step 7 (of 20)
-        assertTrue(Files.notExists(killed), "the killed run must not have finished");
-        int step = Integer.parseInt(SafeTensors.read(ck.resolve("checkpoint.safetensors")).meta("step"));
-        assertTrue(step >= 7, "checkpoint at step " + step);
-        run(cfg, data, killed, -1); // resumes
+        run(cfg, data, killed, new int[] {killAt / perEpoch, killAt % perEpoch});
+        assertTrue(Files.notExists(killed), where + ": the killed run must not have finished");
+        SafeTensors.Contents checkpoint = SafeTensors.read(ck.resolve("checkpoint.safetensors"));
+        int epoch = Integer.parseInt(checkpoint.meta("epoch"));
+        int step = Integer.parseInt(checkpoint.meta("step"));
+        int done = epoch * perEpoch + step;
+        assertTrue(done >= killAt && done < total, where + ": checkpoint at epoch " + epoch + ", step " + step);
+        run(cfg, data, killed, null); // resumes
+        String log = Files.readString(dir.resolve("killed.tribuo.log"));
+        assertTrue(log.contains("resuming from " + ck + " at epoch " + (epoch + 1) + ", step " + (step + 1)),
+                where + ": the second run did not resume from the checkpoint:\n" + log);
+        assertEquals(total - done, stepsRun(dir.resolve("killed.tribuo.log"), "resumed at epoch " + (epoch + 1)
+                + ", step " + (step + 1)), where + ": the resumed run must run only the steps left");
         try (LocalLipModel a = (LocalLipModel) Model.deserializeFromFile(unbroken);
                 LocalLipModel b = (LocalLipModel) Model.deserializeFromFile(killed)) {
             for (Map.Entry<String, Tensor> e : a.weights().tensors().entrySet()) {
@@ -80,12 +92,25 @@ class ResumeAfterKillTest {
                 + "<property name=\"vectorPrecision\" value=\"FLOAT16\"/>"
                 + "<property name=\"checkpointDir\" value=\"" + checkpoints + "\"/>"
                 + "<property name=\"checkpointEverySteps\" value=\"1\"/>"
+                + "<property name=\"validationFraction\" value=\"0.1\"/>"
                 + "</component></config>");
         return file;
     }
 
-    /** Runs {@code train} in a child JVM; with killAtStep >= 0, SIGKILLs it once that checkpoint exists. */
-    private Path run(Path config, Path data, Path output, int killAtStep) throws Exception {
+    /** The steps a finished run logged it ran, checking how it started. */
+    private static int stepsRun(Path log, String start) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("trained (\\d+) steps in [0-9.]+ s \\((.*)\\)")
+                .matcher(Files.readString(log));
+        assertTrue(m.find(), "no summary line in " + log);
+        assertEquals(start, m.group(2), "how the run started");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Runs {@code train} in a child JVM; with {@code killAt} (epoch, step), SIGKILLs it once a
+     * checkpoint at or past that position exists.
+     */
+    private Path run(Path config, Path data, Path output, int[] killAt) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "train", "--config", config.toString(), "--data", data.toString(), "--output", output.toString()));
@@ -94,14 +119,16 @@ class ResumeAfterKillTest {
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("LOCALLIP_NO_RELAUNCH", "1"); // the process we kill must be the one training
         Process p = pb.start();
-        if (killAtStep >= 0) {
+        if (killAt != null) {
             Path ck = dir.resolve("ck-killed").resolve("checkpoint.safetensors");
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (System.nanoTime() < deadline && p.isAlive()) {
                 if (Files.exists(ck)) {
                     try {
-                        int at = Integer.parseInt(SafeTensors.read(ck).meta("step"));
-                        if (at >= killAtStep) {
+                        SafeTensors.Contents c = SafeTensors.read(ck);
+                        int epoch = Integer.parseInt(c.meta("epoch"));
+                        int step = Integer.parseInt(c.meta("step"));
+                        if (epoch > killAt[0] || (epoch == killAt[0] && step >= killAt[1])) {
                             break;
                         }
                     } catch (IOException | IllegalArgumentException partial) {
@@ -117,29 +144,5 @@ class ResumeAfterKillTest {
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "training did not finish");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve(output.getFileName() + ".log")));
         return output;
-    }
-
-    /** Writes the first n digits of the bundled sample as an IDX directory (80% train, 20% test). */
-    private static void writeSubset(Path dir, int n) throws IOException {
-        Files.createDirectories(dir);
-        copyIdx("images-idx3-ubyte.gz", dir.resolve("images-idx3-ubyte"), n, 28 * 28);
-        copyIdx("labels-idx1-ubyte.gz", dir.resolve("labels-idx1-ubyte"), n, 1);
-    }
-
-    private static void copyIdx(String resource, Path out, int n, int itemBytes) throws IOException {
-        try (InputStream raw = DataSets.class.getResourceAsStream("mnist-sample/" + resource);
-                DataInputStream in = new DataInputStream(new GZIPInputStream(raw));
-                OutputStream os = Files.newOutputStream(out);
-                DataOutputStream o = new DataOutputStream(os)) {
-            int magic = in.readInt();
-            int dims = magic & 0xff;
-            o.writeInt(magic);
-            in.readInt();
-            o.writeInt(n);
-            for (int d = 1; d < dims; d++) {
-                o.writeInt(in.readInt());
-            }
-            o.write(in.readNBytes(n * itemBytes));
-        }
     }
 }

@@ -15,6 +15,7 @@
  */
 package org.locallip;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,8 +33,10 @@ import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.certify.StartingVectors;
 import org.locallip.data.ImageLayout;
+import org.locallip.engine.DeviceRequest;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
+import org.locallip.io.AtomicFiles;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
@@ -60,6 +63,7 @@ import org.tribuo.provenance.ModelProvenance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -95,6 +99,8 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     private final double eps;
     private final RobustLoss.Kind loss;
     private final CertifyOptions certifyOptions;
+    private final DeviceRequest device;
+    private final boolean requireDevice;
 
     private transient NDManager manager;
     private transient DjlNetwork network;
@@ -103,8 +109,10 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
 
     LocalLipModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
             ImmutableOutputInfo<Label> outputIDInfo, Weights weights, ImageLayout layout, double eps,
-            RobustLoss.Kind loss, CertifyOptions certifyOptions) {
+            RobustLoss.Kind loss, CertifyOptions certifyOptions, DeviceRequest device, boolean requireDevice) {
         super(name, provenance, featureIDMap, outputIDInfo, true);
+        this.device = device;
+        this.requireDevice = requireDevice;
         this.spec = weights.spec();
         this.weights = weights;
         this.layout = layout;
@@ -165,7 +173,9 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         }
         return new LocalLipModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputDomain,
                 weights, layout, proto.getEps(), RobustLoss.Kind.valueOf(proto.getLoss()),
-                CertifyOptions.defaults().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()));
+                CertifyOptions.defaults().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()),
+                DeviceRequest.parse(proto.getDevice().isEmpty() ? DeviceRequest.AUTO : proto.getDevice()),
+                proto.getRequireDevice());
     }
 
     @Override
@@ -189,7 +199,9 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                 .setEps(eps)
                 .setLoss(loss.name())
                 .setEvalSniter(certifyOptions.sniter())
-                .setEvalOptIter(certifyOptions.optIter());
+                .setEvalOptIter(certifyOptions.optIter())
+                .setDevice(device.name())
+                .setRequireDevice(requireDevice);
         for (long d : spec.inputShape()) {
             modelBuilder.addInputShape(d);
         }
@@ -205,7 +217,9 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
             throw new IllegalStateException("the model '" + getName() + "' is closed");
         }
         if (network == null) {
-            manager = NDManager.newBaseManager();
+            Engine engine = Engine.getEngine("PyTorch");
+            manager = NDManager.newBaseManager(device.resolve(engine.getGpuCount(), requireDevice,
+                    "the model '" + getName() + "' runs"), engine.getEngineName());
             network = DjlNetwork.create(weights, manager, false);
             certifier = new Certifier(network, weights);
         }
@@ -540,7 +554,66 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     @Override
     protected LocalLipModel copy(String newName, ModelProvenance newProvenance) {
         return new LocalLipModel(newName, newProvenance, featureIDMap, outputIDInfo, weights, layout, eps, loss,
-                certifyOptions);
+                certifyOptions, device, requireDevice);
+    }
+
+    /**
+     * This model on another device: a copy with the same name, provenance and weights that runs
+     * there (this model keeps its device).
+     *
+     * @param device {@code auto} (a GPU if DJL sees one), {@code cpu}, {@code gpu} or {@code gpu:N}.
+     * @param require whether an absent device is an error (else the CPU, with a warning).
+     * @return the copy.
+     * @throws IllegalArgumentException if the device is not one of those forms.
+     */
+    public LocalLipModel onDevice(String device, boolean require) {
+        return new LocalLipModel(getName(), getProvenance(), featureIDMap, outputIDInfo, weights, layout, eps, loss,
+                certifyOptions, DeviceRequest.parse(device), require);
+    }
+
+    /**
+     * The device this model asks for ({@code auto}, {@code cpu} or {@code gpuN}), by default the
+     * trainer's.
+     *
+     * @return the request.
+     */
+    public String device() {
+        return device.name();
+    }
+
+    /**
+     * Whether an absent device is an error for this model (else it runs on the CPU, with a warning).
+     *
+     * @return true if the device is required.
+     */
+    public boolean requiresDevice() {
+        return requireDevice;
+    }
+
+    /**
+     * Writes the model's protobuf to a file atomically and durably (a temporary file, synced and
+     * renamed): a failed write leaves the previous file.
+     *
+     * @param path the file.
+     * @throws IOException if writing fails.
+     */
+    @Override
+    public void serializeToFile(Path path) throws IOException {
+        AtomicFiles.write(path, this::serializeToStream);
+    }
+
+    /**
+     * Writes the logits graph ({@link #exportONNXModel}) to a file atomically and durably.
+     *
+     * @param domain a reverse-DNS domain for the model.
+     * @param modelVersion the model version.
+     * @param path the file.
+     * @throws IOException if writing fails.
+     */
+    @Override
+    public void saveONNXModel(String domain, long modelVersion, Path path) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto proto = exportONNXModel(domain, modelVersion);
+        AtomicFiles.write(path, proto::writeTo);
     }
 
     /** Frees the network's native memory; the model cannot predict afterwards. */

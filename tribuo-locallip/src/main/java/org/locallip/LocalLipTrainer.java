@@ -22,6 +22,8 @@ import ai.djl.ndarray.NDManager;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 
 import org.locallip.bound.PowerIterationGradient;
@@ -37,6 +39,9 @@ import org.locallip.layer.LayerSpec;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
+import org.locallip.tensor.Seeds;
+import org.locallip.train.ModelSelection;
+import org.locallip.train.TrainingListener;
 import org.locallip.train.TrainingLoop;
 import org.locallip.train.TrainingSchedule;
 import org.locallip.train.VectorStore;
@@ -114,6 +119,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
     @Config(description = "Epochs over which eps ramps from 0 (and kappa from 1 to 0).")
     private int rampupEpochs = 150;
 
+    @Config(description = "How eps and kappa ramp: LINEAR (step by step from 0 to epsTrain over the ramp-up, then"
+            + " constant; kappa from 1 to 0; neither leaves its range) or PAPER (the reference's, whose in-epoch"
+            + " increment keeps adding after the ramp).")
+    private TrainingSchedule.Ramp rampSchedule = TrainingSchedule.Ramp.LINEAR;
+
     @Config(description = "Minibatch size.")
     private int batchSize = 256;
 
@@ -146,6 +156,12 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     @Config(description = "Random horizontal flips (colour images).")
     private boolean horizontalFlip = false;
+
+    @Config(description = "Fraction of the training data held out for validation (0: none). With validation data"
+            + " (this, or a validation Dataset given to train), the weights of the epoch with the best certified"
+            + " accuracy on it at epsTest (SOUND certificates) after the ramp are returned, as the paper keeps its"
+            + " best checkpoint; without, the last epoch's.")
+    private double validationFraction = 0;
 
     @Config(description = "Seed of every random choice of training.")
     private long seed = Trainer.DEFAULT_SEED;
@@ -281,11 +297,14 @@ public final class LocalLipTrainer implements Trainer<Label> {
         check(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit", "must be >= 0, found "
                 + thresholdInit);
         check(cropPadding >= 0, "cropPadding", "must be >= 0, found " + cropPadding);
+        check(validationFraction >= 0 && validationFraction < 1, "validationFraction", "must be in [0, 1), found "
+                + validationFraction);
         check(checkpointEverySteps >= 0, "checkpointEverySteps", "must be >= 0, found " + checkpointEverySteps);
         check(checkpointEveryEpochs >= 0, "checkpointEveryEpochs", "must be >= 0, found " + checkpointEveryEpochs);
         check(batchShards >= 0, "batchShards", "must be >= 0 (0: automatic), found " + batchShards);
         check(powerIterationGradient != null, "powerIterationGradient", "must be THROUGH_ITERATIONS or FINAL_STEP");
         check(loss != null, "loss", "must be GLORO or BCP");
+        check(rampSchedule != null, "rampSchedule", "must be LINEAR or PAPER");
         check(lrSchedule != null, "lrSchedule", "must be EXP or CONSTANT");
         check(vectorPrecision != null, "vectorPrecision", "must be FLOAT32, FLOAT16 or BFLOAT16");
         check(vectorLocation != null, "vectorLocation", "must be MEMORY or MAPPED");
@@ -374,11 +393,50 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     @Override
     public LocalLipModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+        return train(examples, null, runProvenance, invocationCount, null);
+    }
+
+    /**
+     * Trains, telling a listener of every step and epoch (a progress bar, a stop button...).
+     *
+     * @param examples the training data.
+     * @param listener the listener.
+     * @return the model.
+     */
+    public LocalLipModel train(Dataset<Label> examples, TrainingListener listener) {
+        return train(examples, null, java.util.Collections.emptyMap(), INCREMENT_INVOCATION_COUNT, listener);
+    }
+
+    /**
+     * Trains and returns the weights of the epoch (after the ramp) with the best certified
+     * accuracy on the validation data at {@code epsTest}, SOUND certificates, as the paper keeps
+     * its best checkpoint. The validation data must not be the test data.
+     *
+     * @param examples the training data.
+     * @param validation the validation data (its labels must occur in the training data).
+     * @param listener told of every step and epoch, or null.
+     * @return the model.
+     */
+    public LocalLipModel train(Dataset<Label> examples, Dataset<Label> validation, TrainingListener listener) {
+        if (validation == null) {
+            throw new IllegalArgumentException("the validation dataset is null");
+        }
+        return train(examples, validation, java.util.Collections.emptyMap(), INCREMENT_INVOCATION_COUNT, listener);
+    }
+
+    private LocalLipModel train(Dataset<Label> examples, Dataset<Label> validation,
+            Map<String, Provenance> runProvenance, int invocationCount, TrainingListener listener) {
         if (examples.size() == 0) {
             throw new IllegalArgumentException("the training dataset is empty");
         }
         if (examples.getOutputInfo().getUnknownCount() > 0) {
             throw new IllegalArgumentException("the training dataset contains unknown labels; this trainer is supervised");
+        }
+        if (validation != null && validationFraction > 0) {
+            throw new IllegalArgumentException("give a validation dataset or a validationFraction, not both");
+        }
+        if (validation != null && validation.size() == 0) {
+            throw new IllegalArgumentException("the validation dataset is empty");
         }
         ImmutableOutputInfo<Label> labels = examples.getOutputIDInfo();
         // A preset takes its class count from the data; a network written out layer by layer must match it.
@@ -401,33 +459,58 @@ public final class LocalLipTrainer implements Trainer<Label> {
         }
         ImageLayout l = layout();
         DenseImages data = DenseImages.of(examples, l, labels);
+        DenseImages held = null;
+        if (validation != null) {
+            held = DenseImages.of(validation, l, labels);
+        } else if (validationFraction > 0) {
+            DenseImages.Split split = data.split(validationFraction,
+                    new Seeds(localSeed).random(Seeds.Stream.VALIDATION_SPLIT));
+            data = split.train();
+            held = split.validation();
+        }
+        CertifyOptions certifying = CertifyOptions.defaults().withIterations(evalSniter, evalOptIter);
         Engine engine = Engine.getEngine("PyTorch");
         Device dev = resolveDevice(engine.getGpuCount());
         Path dir = checkpointDir == null || checkpointDir.isBlank() ? null : Path.of(checkpointDir);
-        TrainingLoop.Settings settings = new TrainingLoop.Settings(
-                new TrainingSchedule(epochs, warmupEpochs, rampupEpochs, epsTrain, epsTest, learningRate,
-                        endLearningRate, lrSchedule == LrSchedule.EXP),
-                loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
-                vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
-                fingerprint(trainerProvenance, invocation, examples), shardsFor(dev),
-                powerIterationGradient);
-        logger.info("training " + net + " on " + data.size() + " examples, " + dev + ", " + engine.getEngineName()
-                + " " + engine.getVersion());
-        Weights trained;
-        int shards = settings.shards();
+        logger.info("training " + net + " on " + data.size() + " examples" + (held == null ? ""
+                : ", validating on " + held.size()) + ", " + dev + ", " + engine.getEngineName() + " "
+                + engine.getVersion());
+        ModelSelection.Choice trained;
+        int shards = shardsFor(dev);
+        String selection;
         try (NDManager manager = NDManager.newBaseManager(dev, engine.getEngineName())) {
-            trained = TrainingLoop.train(settings, data, Weights.initialise(net, localSeed), manager, null);
+            ModelSelection select = held == null ? null : new ModelSelection(ValidationScorer.of(held, epsTest,
+                    certifying, manager), warmupEpochs + rampupEpochs - 1, "validation certified accuracy at eps "
+                    + epsTest + " (" + certifying.guarantee() + ")");
+            selection = select == null ? "the last epoch" : "best " + select.description() + " after the ramp";
+            TrainingLoop.Settings settings = new TrainingLoop.Settings(
+                    new TrainingSchedule(epochs, warmupEpochs, rampupEpochs, epsTrain, epsTest, learningRate,
+                            endLearningRate, lrSchedule == LrSchedule.EXP, rampSchedule),
+                    loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
+                    vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
+                    fingerprint(trainerProvenance, invocation, data, held), shards, powerIterationGradient, select);
+            trained = TrainingLoop.train(settings, data, Weights.initialise(net, localSeed), manager, listener);
         }
         Map<String, Provenance> instance = new HashMap<>(runProvenance);
         instance.put("djl-version", new StringProvenance("djl-version", Engine.getDjlVersion()));
         instance.put("engine", new StringProvenance("engine", engine.getEngineName() + " " + engine.getVersion()));
         instance.put("device", new StringProvenance("device", dev.toString()));
         instance.put("batch-shards", new StringProvenance("batch-shards", Integer.toString(shards)));
+        instance.put("training-examples", new IntProvenance("training-examples", data.size()));
+        instance.put("selection", new StringProvenance("selection", selection));
+        instance.put("selected-epoch", new IntProvenance("selected-epoch", trained.epoch() + 1));
+        if (held != null) {
+            instance.put("validation-examples", new IntProvenance("validation-examples", held.size()));
+            instance.put("validation-score", new DoubleProvenance("validation-score", trained.score()));
+        }
+        if (validation != null) {
+            instance.put("validation-data", validation.getProvenance());
+        }
         ModelProvenance provenance = new ModelProvenance(LocalLipModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, instance);
         ImmutableFeatureMap features = examples.getFeatureIDMap();
         return new LocalLipModel("locallip-" + (layers.isBlank() ? network : "custom"), provenance, features, labels,
-                trained, l, epsTest, loss, CertifyOptions.defaults().withIterations(evalSniter, evalOptIter));
+                trained.weights(), l, epsTest, loss, certifying, DeviceRequest.parse(device), requireDevice);
     }
 
     /** One shard per PyTorch thread on the CPU; a GPU runs a whole batch at once. */
@@ -438,13 +521,27 @@ public final class LocalLipTrainer implements Trainer<Label> {
         return dev.isGpu() ? 1 : Math.max(1, EngineThreads.intraOp());
     }
 
-    private static String fingerprint(TrainerProvenance provenance, int invocation, Dataset<Label> data) {
-        // Configuration, invocation and data size, not time: a restarted process computes the same one.
+    /**
+     * A SHA-256 of what shapes a run: the configuration (not where or how often it checkpoints),
+     * the invocation and the content of the training and validation data. A checkpoint of
+     * another fingerprint is refused; a restarted process computes the same one.
+     */
+    private static String fingerprint(TrainerProvenance provenance, int invocation, DenseImages data,
+            DenseImages validation) {
         Map<String, String> fields = new java.util.TreeMap<>();
         provenance.getConfiguredParameters().forEach((k, v) -> fields.put(k, v.toString()));
+        fields.keySet().removeAll(List.of("checkpointDir", "checkpointEverySteps", "checkpointEveryEpochs",
+                "requireDevice"));
         fields.put("invocation-count", Integer.toString(invocation));
-        fields.put("examples", Integer.toString(data.size()));
-        return Long.toHexString(fields.toString().hashCode() & 0xffffffffL);
+        fields.put("training-data", data.contentHash());
+        fields.put("validation-data", validation == null ? "none" : validation.contentHash());
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(digest.digest(fields.toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     @Override
@@ -520,6 +617,8 @@ public final class LocalLipTrainer implements Trainer<Label> {
         public Builder warmupEpochs(int v) { return set(() -> t.warmupEpochs = v); }
         /** @param v ramp-up epochs. @return this builder. */
         public Builder rampupEpochs(int v) { return set(() -> t.rampupEpochs = v); }
+        /** @param v how eps and kappa ramp. @return this builder. */
+        public Builder rampSchedule(TrainingSchedule.Ramp v) { return set(() -> t.rampSchedule = v); }
         /** @param v the batch size. @return this builder. */
         public Builder batchSize(int v) { return set(() -> t.batchSize = v); }
         /** @param v the learning rate. @return this builder. */
@@ -542,6 +641,8 @@ public final class LocalLipTrainer implements Trainer<Label> {
         public Builder cropPadding(int v) { return set(() -> t.cropPadding = v); }
         /** @param v random horizontal flips. @return this builder. */
         public Builder horizontalFlip(boolean v) { return set(() -> t.horizontalFlip = v); }
+        /** @param v the fraction of the training data held out for validation. @return this builder. */
+        public Builder validationFraction(double v) { return set(() -> t.validationFraction = v); }
         /** @param v the seed. @return this builder. */
         public Builder seed(long v) { return set(() -> t.seed = v); }
         /** @param v auto, cpu, gpu or gpu:N. @return this builder. */

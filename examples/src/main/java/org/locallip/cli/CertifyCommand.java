@@ -109,6 +109,11 @@ final class CertifyCommand implements Command {
     }
 
     @Override
+    public boolean usesEngine() {
+        return false;
+    }
+
+    @Override
     public String usage() {
         return "--onnx certifier.onnx [--data DIR] [--eps E] [--batch B] [--device cpu|cuda] [--json]";
     }

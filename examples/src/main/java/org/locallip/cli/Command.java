@@ -43,4 +43,13 @@ interface Command {
      * @return one line.
      */
     String description();
+
+    /**
+     * Whether the command runs on DJL's engine (the CLI then says once which engine and device).
+     *
+     * @return true unless the command runs on ONNX Runtime only.
+     */
+    default boolean usesEngine() {
+        return true;
+    }
 }

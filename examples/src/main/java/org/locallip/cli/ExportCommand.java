@@ -15,6 +15,7 @@
  */
 package org.locallip.cli;
 
+import org.locallip.io.AtomicFiles;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Guarantee;
@@ -22,9 +23,7 @@ import org.locallip.certify.StartingVectors;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
@@ -46,9 +45,7 @@ final class ExportCommand implements Command {
         }
         try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
             if (logits != null) {
-                Path tmp = temp(logits);
-                model.saveONNXModel("org.locallip", 1, tmp);
-                move(tmp, logits);
+                model.saveONNXModel("org.locallip", 1, Path.of(logits));
                 out.println("wrote the logits graph to " + logits);
             }
             if (certifier != null) {
@@ -59,9 +56,7 @@ final class ExportCommand implements Command {
                         .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
                                 GuaranteeOption.delta(args, defaults.delta()))
                         .withStarts(StartingVectors.seeded(model.networkSpec(), Long.parseLong(args.get("start-seed", "1"))));
-                Path tmp = temp(certifier);
-                Files.write(tmp, CertifierGraphWriter.write(model, options, "org.locallip", 1).toByteArray());
-                move(tmp, certifier);
+                AtomicFiles.write(Path.of(certifier), CertifierGraphWriter.write(model, options, "org.locallip", 1)::writeTo);
                 out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
                         GuaranteeOption.describe(options.guarantee(), options.failureProbability()), options.optIter(),
                         switch (options.guarantee()) {
@@ -72,17 +67,6 @@ final class ExportCommand implements Command {
             }
         }
         return 0;
-    }
-
-    private static Path temp(String target) throws java.io.IOException {
-        Path dest = Path.of(target).toAbsolutePath();
-        Files.createDirectories(dest.getParent());
-        return Files.createTempFile(dest.getParent(), dest.getFileName().toString(), ".tmp");
-    }
-
-    private static void move(Path tmp, String target) throws java.io.IOException {
-        Files.move(tmp, Path.of(target).toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

@@ -15,9 +15,12 @@
  */
 package org.locallip.cli;
 
+import ai.djl.engine.Engine;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +37,15 @@ public final class Main {
     private static final Logger logger = Logger.getLogger(Main.class.getName());
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    /**
+     * DJL's loggers, held so that their levels stay set: the CLI says in its own words which
+     * engine and device it uses, once, instead of DJL's notices on every command (the graph
+     * executor, thread counts, platform) and its GPU-count warning, twice, on a machine without a
+     * GPU. Library users keep DJL's logging as they configure it.
+     */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("ai.djl"),
+            Logger.getLogger("ai.djl.util.cuda"));
 
     /** Set in the environment of a relaunched JVM. */
     static final String RELAUNCHED = "LOCALLIP_RELAUNCHED";
@@ -57,6 +69,10 @@ public final class Main {
      */
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
+            System.exit(run(args, System.out, System.err)); // usage: no engine, no relaunch
+        }
+        quietEngineLogs();
         // One line a log record (time, level, message) unless the user configured logging.
         if (System.getProperty("java.util.logging.config.file") == null
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -91,6 +107,9 @@ public final class Main {
             return 2;
         }
         try {
+            if (command.usesEngine()) {
+                announceEngine();
+            }
             return command.run(Arrays.copyOfRange(args, 1, args.length), out);
         } catch (UsageException e) {
             err.println("locallip " + args[0] + ": " + e.getMessage());
@@ -101,6 +120,28 @@ public final class Main {
             err.println("locallip " + args[0] + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
             logger.log(Level.FINE, "command failed", e);
             return 1;
+        }
+    }
+
+    /**
+     * Says once, in the log, which engine and devices DJL gives this process, with DJL's own
+     * notices quiet (errors stay one line on the error stream).
+     */
+    private static void announceEngine() {
+        quietEngineLogs();
+        Engine engine = Engine.getEngine("PyTorch");
+        int gpus = engine.getGpuCount();
+        logger.info(engine.getEngineName() + " " + engine.getVersion() + " through DJL " + Engine.getDjlVersion()
+                + (gpus == 0 ? ", on the CPU (DJL sees no GPU)" : ", " + gpus + " GPU(s) visible"));
+    }
+
+    /** DJL's notices off and its GPU-count warning off, unless the user configured them. */
+    private static void quietEngineLogs() {
+        if (QUIET.get(0).getLevel() == null) {
+            QUIET.get(0).setLevel(Level.WARNING);
+        }
+        if (QUIET.get(1).getLevel() == null) {
+            QUIET.get(1).setLevel(Level.SEVERE);
         }
     }
 

@@ -23,7 +23,6 @@ import org.locallip.LocalLipTrainer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
@@ -60,16 +59,9 @@ final class TrainCommand implements Command {
         sets.requireShape(trainer.imageLayout());
         out.println("training " + trainer + " on " + sets.train().size() + " examples");
         long start = System.nanoTime();
-        try (LocalLipModel model = trainer.train(sets.train())) {
+        try (LocalLipModel model = trainer.train(sets.train(), TerminalProgressBar.forConsole())) {
             Path dest = Path.of(output).toAbsolutePath();
-            Files.createDirectories(dest.getParent());
-            Path tmp = Files.createTempFile(dest.getParent(), dest.getFileName().toString(), ".tmp");
-            try {
-                model.serializeToFile(tmp);
-                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            model.serializeToFile(dest);
             out.printf("trained in %.1f s; wrote %s%n", (System.nanoTime() - start) / 1e9, dest);
         }
         return 0;

@@ -20,8 +20,15 @@ import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * A Tribuo dataset as dense images and label indices, converted once through an
@@ -111,6 +118,93 @@ public final class DenseImages {
      */
     public long label(int i) {
         return labels[i];
+    }
+
+    /**
+     * Some of the images, in the order given.
+     *
+     * @param ids the images.
+     * @return a new set of them.
+     */
+    public DenseImages subset(int[] ids) {
+        int size = layout.size();
+        float[] x = new float[ids.length * size];
+        long[] y = new long[ids.length];
+        gather(ids, x);
+        for (int i = 0; i < ids.length; i++) {
+            y[i] = labels[ids[i]];
+        }
+        return new DenseImages(layout, x, y);
+    }
+
+    /**
+     * A random split into training and held-out images.
+     *
+     * @param fraction the fraction held out, in (0, 1).
+     * @param rng the random source of the split.
+     * @return the two parts, each in the original order.
+     * @throws IllegalArgumentException if either part would be empty.
+     */
+    public Split split(double fraction, SplittableRandom rng) {
+        int n = size();
+        int held = (int) Math.round(n * fraction);
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException("holding out " + fraction + " of " + n + " examples leaves "
+                    + (n - held) + " to train on and " + held + " to validate on: both need at least one");
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] out = Arrays.copyOfRange(order, 0, held);
+        int[] in = Arrays.copyOfRange(order, held, n);
+        Arrays.sort(out);
+        Arrays.sort(in);
+        return new Split(subset(in), subset(out));
+    }
+
+    /**
+     * A split of images.
+     *
+     * @param train the images to train on.
+     * @param validation the held-out images.
+     */
+    public record Split(DenseImages train, DenseImages validation) {}
+
+    /**
+     * A SHA-256 of the pixels and labels, in order (two data sets of the same size differ).
+     *
+     * @return the hash in hexadecimal.
+     */
+    public String contentHash() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float p : pixels) {
+                if (buf.remaining() < 4) {
+                    digest.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                buf.putFloat(p);
+            }
+            for (long l : labels) {
+                if (buf.remaining() < 8) {
+                    digest.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                buf.putLong(l);
+            }
+            digest.update(buf.array(), 0, buf.position());
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     /**

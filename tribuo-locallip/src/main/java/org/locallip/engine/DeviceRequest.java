@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  *
  * @param name the request, normalised ({@code auto}, {@code cpu} or {@code gpuN}).
  */
-public record DeviceRequest(String name) {
+public record DeviceRequest(String name) implements java.io.Serializable {
 
     private static final Logger logger = Logger.getLogger(DeviceRequest.class.getName());
 

@@ -97,6 +97,59 @@ public final class DjlNetwork implements AutoCloseable {
     }
 
     /**
+     * The backend of one shard of a batch, computing with the shard's own leaves
+     * ({@link #shardLeaves}) instead of the parameters.
+     *
+     * @param shard the shard's manager.
+     * @param leaves the shard's leaves.
+     * @return the backend.
+     */
+    public DjlOps ops(NDManager shard, Map<String, NDArray> leaves) {
+        return new DjlOps(shard, leaves);
+    }
+
+    /**
+     * Leaves of one shard of a batch: views of the parameters (no copy) that require gradients of
+     * their own, so that the shard's backward pass accumulates into them and not into the
+     * parameters, whatever the order in which shards finish ({@link #addShardGradients}).
+     *
+     * @param shard the shard's manager (the leaves are freed with it).
+     * @return the leaves by parameter name.
+     */
+    public Map<String, NDArray> shardLeaves(NDManager shard) {
+        Map<String, NDArray> leaves = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> {
+            NDArray leaf = p.stopGradient();
+            leaf.attach(shard);
+            leaf.setRequiresGradient(true);
+            leaves.put(name, leaf);
+        });
+        return leaves;
+    }
+
+    /**
+     * Adds the shards' gradients to the parameters' in the order of the list (shard 0, then 1,
+     * ...), so that the sum does not depend on which shard finished first.
+     *
+     * @param shards each shard's leaves, in shard order.
+     */
+    public void addShardGradients(java.util.List<Map<String, NDArray>> shards) {
+        parameters.forEach((name, p) -> {
+            NDArray sum = shards.get(0).get(name).getGradient();
+            for (int s = 1; s < shards.size(); s++) {
+                try (NDArray g = shards.get(s).get(name).getGradient()) {
+                    NDArray next = sum.add(g);
+                    sum.close();
+                    sum = next;
+                }
+            }
+            try (NDArray total = sum) {
+                Gradients.accumulate(p, total);
+            }
+        });
+    }
+
+    /**
      * The clean forward pass, written by each layer kind ({@link LayerSpec#forward}).
      *
      * @param ops the pass's backend.

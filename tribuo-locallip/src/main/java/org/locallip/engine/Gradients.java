@@ -105,4 +105,15 @@ public final class Gradients {
     public static void backwardOnThisThread(NDArray loss) {
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
     }
+
+    /**
+     * Adds a gradient to a leaf's accumulated gradient, as a backward pass into it would (the
+     * gradient is created if the leaf has none yet).
+     *
+     * @param leaf an array that requires gradients and has no history.
+     * @param gradient the gradient to add, of the leaf's shape.
+     */
+    public static void accumulate(NDArray leaf, NDArray gradient) {
+        JniUtils.backward((PtNDArray) leaf, (PtNDArray) gradient, false, false);
+    }
 }

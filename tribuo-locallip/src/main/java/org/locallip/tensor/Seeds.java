@@ -39,7 +39,9 @@ public final class Seeds {
         /** The local starting vectors of a certification batch (position: the batch's first example). */
         CERTIFY_STARTS,
         /** The random starts of a PGD attack (position: the batch's first example). */
-        ATTACK_STARTS
+        ATTACK_STARTS,
+        /** The split of training data into training and validation examples. */
+        VALIDATION_SPLIT
     }
 
     private final long seed;

@@ -17,22 +17,17 @@ package org.locallip.train;
 
 import ai.djl.ndarray.NDArray;
 
+import org.locallip.io.AtomicFiles;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Tensor;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -60,6 +55,7 @@ public final class Checkpoint {
     private static final String ADAM_M = "adam.m.";
     private static final String ADAM_V = "adam.v.";
     private static final String GLOBAL = "global.";
+    private static final String BEST = "best.";
 
     /**
      * The state a checkpoint holds, besides the vector store.
@@ -69,8 +65,20 @@ public final class Checkpoint {
      * @param adamSteps Adam's step count.
      * @param fingerprint the trainer configuration's fingerprint.
      * @param tensors the tensors by name (read back by {@link #restore}).
+     * @param best the weights the run's model selection chose so far (by parameter name, with their
+     *     epoch and score), or null.
      */
-    public record State(int epoch, int step, long adamSteps, String fingerprint, Map<String, Tensor> tensors) {}
+    public record State(int epoch, int step, long adamSteps, String fingerprint, Map<String, Tensor> tensors,
+            Best best) {}
+
+    /**
+     * The best weights of a run's model selection so far.
+     *
+     * @param epoch the epoch (from 0) they are from.
+     * @param score their score.
+     * @param tensors the parameters by name.
+     */
+    public record Best(int epoch, double score, Map<String, Tensor> tensors) {}
 
     private Checkpoint() {}
 
@@ -85,10 +93,12 @@ public final class Checkpoint {
      * @param optimizer the optimiser.
      * @param globalVectors the global vectors by layer index.
      * @param store the vector store.
+     * @param best the model selection's best weights so far, or null.
      * @throws IOException if writing fails (the previous checkpoint is then intact).
      */
     public static void write(Path dir, int epoch, int step, String fingerprint, Map<String, NDArray> parameters,
-            AdamOptimizer optimizer, Map<Integer, NDArray> globalVectors, VectorStore store) throws IOException {
+            AdamOptimizer optimizer, Map<Integer, NDArray> globalVectors, VectorStore store, Best best)
+            throws IOException {
         Files.createDirectories(dir);
         String vectorsName = "vectors-" + epoch + "-" + step + ".bin";
         long vectorsCrc = writeVectors(dir.resolve(vectorsName), store);
@@ -98,7 +108,14 @@ public final class Checkpoint {
         optimizer.firstMoments().forEach((k, v) -> tensors.put(ADAM_M + k, host(v)));
         optimizer.secondMoments().forEach((k, v) -> tensors.put(ADAM_V + k, host(v)));
         globalVectors.forEach((k, v) -> tensors.put(GLOBAL + k, host(v)));
+        if (best != null) {
+            best.tensors().forEach((k, v) -> tensors.put(BEST + k, v));
+        }
         Map<String, String> meta = new LinkedHashMap<>();
+        if (best != null) {
+            meta.put("best_epoch", Integer.toString(best.epoch()));
+            meta.put("best_score", Double.toString(best.score()));
+        }
         meta.put("epoch", Integer.toString(epoch));
         meta.put("step", Integer.toString(step));
         meta.put("adam_steps", Long.toString(optimizer.steps()));
@@ -119,21 +136,13 @@ public final class Checkpoint {
     }
 
     private static long writeVectors(Path path, VectorStore store) throws IOException {
-        Path tmp = Files.createTempFile(path.getParent(), path.getFileName().toString(), ".tmp");
-        try {
-            CRC32 crc = new CRC32();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch),
-                            1 << 20), crc)) {
-                store.save(out);
-                out.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return crc.getValue();
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        CRC32 crc = new CRC32();
+        AtomicFiles.write(path, out -> {
+            CheckedOutputStream checked = new CheckedOutputStream(out, crc);
+            store.save(checked);
+            checked.flush();
+        });
+        return crc.getValue();
     }
 
     /**
@@ -173,8 +182,19 @@ public final class Checkpoint {
             if (crc.getValue() != Long.parseLong(c.meta("vectors_crc32"))) {
                 throw new IOException(vectors + " is corrupt (checksum mismatch)");
             }
+            Best best = null;
+            if (c.metadata().containsKey("best_epoch")) {
+                Map<String, Tensor> bestTensors = new LinkedHashMap<>();
+                c.tensors().forEach((k, v) -> {
+                    if (k.startsWith(BEST)) {
+                        bestTensors.put(k.substring(BEST.length()), v);
+                    }
+                });
+                best = new Best(Integer.parseInt(c.meta("best_epoch")), Double.parseDouble(c.meta("best_score")),
+                        bestTensors);
+            }
             return new State(Integer.parseInt(c.meta("epoch")), Integer.parseInt(c.meta("step")),
-                    Long.parseLong(c.meta("adam_steps")), c.meta("fingerprint"), c.tensors());
+                    Long.parseLong(c.meta("adam_steps")), c.meta("fingerprint"), c.tensors(), best);
         } catch (IllegalArgumentException e) {
             throw new IOException(dir.resolve(FILE) + " is not a checkpoint of this project: " + e.getMessage(), e);
         }

@@ -15,24 +15,21 @@
  */
 package org.locallip.train;
 
-import java.io.PrintStream;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Shows training progress (epoch, step, eps, kappa, loss, robust loss, throughput, ETA): as a
- * progress bar redrawn in place on a terminal, through {@code java.util.logging} otherwise
- * (about ten lines an epoch). Epoch summaries are always logged.
+ * Keeps a run's progress (epoch averages, throughput, ETA) and reports it: epoch summaries at
+ * INFO, about ten step lines per epoch at FINE, and everything to the caller's listener.
  */
-public final class ProgressReporter {
+final class ProgressReporter {
 
     private static final Logger logger = Logger.getLogger(ProgressReporter.class.getName());
 
     private final int epochs;
     private final int stepsPerEpoch;
     private final long totalSteps;
-    private final PrintStream terminal;
+    private final TrainingListener listener;
     private final long start = System.nanoTime();
     private final long firstStep;
     private long examples;
@@ -41,6 +38,7 @@ public final class ProgressReporter {
     private long correct;
     private long certified;
     private long seen;
+    private TrainingProgress last;
 
     /**
      * Creates a reporter.
@@ -48,26 +46,14 @@ public final class ProgressReporter {
      * @param epochs total epochs.
      * @param stepsPerEpoch steps in an epoch.
      * @param firstStep the global index of the first step this run makes (after a resume).
-     * @param terminal where to draw a bar, or null to log instead.
+     * @param listener the caller's listener, or null.
      */
-    public ProgressReporter(int epochs, int stepsPerEpoch, long firstStep, PrintStream terminal) {
+    ProgressReporter(int epochs, int stepsPerEpoch, long firstStep, TrainingListener listener) {
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
         this.totalSteps = (long) epochs * stepsPerEpoch;
         this.firstStep = firstStep;
-        this.terminal = terminal;
-    }
-
-    /**
-     * A reporter that draws on the terminal when there is one ({@code System.console()}).
-     *
-     * @param epochs total epochs.
-     * @param stepsPerEpoch steps in an epoch.
-     * @param firstStep the global index of the first step of this run.
-     * @return the reporter.
-     */
-    public static ProgressReporter forEnvironment(int epochs, int stepsPerEpoch, long firstStep) {
-        return new ProgressReporter(epochs, stepsPerEpoch, firstStep, System.console() != null ? System.err : null);
+        this.listener = listener;
     }
 
     /**
@@ -80,7 +66,7 @@ public final class ProgressReporter {
      * @param kappa the step's kappa.
      * @param result what the step reported.
      */
-    public void step(int epoch, int step, int batch, double eps, double kappa, TrainingStep.Result result) {
+    void step(int epoch, int step, int batch, double eps, double kappa, TrainingStep.Result result) {
         examples += batch;
         seen += batch;
         lossSum += result.loss() * batch;
@@ -90,35 +76,28 @@ public final class ProgressReporter {
         long done = (long) epoch * stepsPerEpoch + step + 1;
         double elapsed = (System.nanoTime() - start) / 1e9;
         double perStep = elapsed / Math.max(1, done - firstStep);
-        double eta = perStep * (totalSteps - done);
-        String line = String.format(Locale.ROOT,
-                "epoch %d/%d step %d/%d eps %.4f kappa %.3f loss %.4f robust %.4f %.1f ex/s ETA %s",
-                epoch + 1, epochs, step + 1, stepsPerEpoch, eps, kappa, lossSum / seen, robustSum / seen,
-                examples / elapsed, duration(eta));
-        if (terminal != null) {
-            int width = 24;
-            int filled = (int) (width * (step + 1) / (double) stepsPerEpoch);
-            terminal.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + line + "   ");
-            terminal.flush();
-        } else if ((step + 1) % Math.max(1, stepsPerEpoch / 10) == 0 || step + 1 == stepsPerEpoch) {
-            logger.info(line);
+        last = new TrainingProgress(epoch, epochs, step, stepsPerEpoch, eps, kappa, lossSum / seen, robustSum / seen,
+                correct / (double) seen, certified / (double) seen, examples / elapsed, perStep * (totalSteps - done));
+        if (((step + 1) % Math.max(1, stepsPerEpoch / 10) == 0 || step + 1 == stepsPerEpoch)
+                && logger.isLoggable(Level.FINE)) {
+            logger.fine(last.describe());
+        }
+        if (listener != null) {
+            listener.stepFinished(last);
         }
     }
 
     /**
-     * Ends an epoch: logs its averages and resets them.
+     * Ends an epoch: logs its averages, tells the listener and resets them.
      *
-     * @param epoch the epoch.
+     * @param suffix appended to the epoch's log line (a validation result), or empty.
      */
-    public void endEpoch(int epoch) {
-        if (terminal != null) {
-            terminal.println();
-        }
-        if (seen > 0 && logger.isLoggable(Level.INFO)) {
-            logger.info(String.format(Locale.ROOT,
-                    "epoch %d/%d done: loss %.4f robust loss %.4f train accuracy %.4f train certified %.4f",
-                    epoch + 1, epochs, lossSum / seen, robustSum / seen, correct / (double) seen,
-                    certified / (double) seen));
+    void endEpoch(String suffix) {
+        if (last != null && seen > 0) {
+            logger.info(last.describeEpoch() + suffix);
+            if (listener != null) {
+                listener.epochFinished(last);
+            }
         }
         lossSum = 0;
         robustSum = 0;
@@ -127,11 +106,12 @@ public final class ProgressReporter {
         seen = 0;
     }
 
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (s >= 3600) {
-            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-        }
-        return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    /**
+     * The steps this run made.
+     *
+     * @return steps since the run (or its resume) started.
+     */
+    long stepsRun() {
+        return last == null ? 0 : last.globalStep() - firstStep;
     }
 }

@@ -61,22 +61,12 @@ public final class TrainingLoop {
      * @param fingerprint the configuration's fingerprint: a checkpoint of another config is refused.
      * @param shards how many shards each batch is split into (see {@link TrainingStep}).
      * @param gradient how gradients flow through the power iterations.
+     * @param selection how the returned weights are chosen, or null for the last epoch's.
      */
     public record Settings(TrainingSchedule schedule, RobustLoss.Kind loss, int batchSize, int sniter, int optIter,
             Augmentation augmentation, long seed, VectorStore.Precision precision, VectorStore.Location location,
             Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint, int shards,
-            PowerIterationGradient gradient) {}
-
-    /** Called after every step, for tests of crash recovery and for callers that want to stop. */
-    @FunctionalInterface
-    public interface StepListener {
-        /**
-         * A step finished.
-         *
-         * @param globalStep the number of steps finished in the whole run.
-         */
-        void stepFinished(long globalStep);
-    }
+            PowerIterationGradient gradient, ModelSelection selection) {}
 
     private TrainingLoop() {}
 
@@ -87,11 +77,11 @@ public final class TrainingLoop {
      * @param data the training images.
      * @param initial the starting weights.
      * @param manager the manager (and so the device) to train on.
-     * @param listener called after each step, or null.
-     * @return the trained weights.
+     * @param listener told of every step and epoch, or null.
+     * @return the chosen weights: the last epoch's, or the best-scoring ones of the selection.
      */
-    public static Weights train(Settings settings, DenseImages data, Weights initial, NDManager manager,
-            StepListener listener) {
+    public static ModelSelection.Choice train(Settings settings, DenseImages data, Weights initial, NDManager manager,
+            TrainingListener listener) {
         int n = data.size();
         int batch = settings.batchSize();
         int stepsPerEpoch = (n + batch - 1) / batch;
@@ -104,6 +94,8 @@ public final class TrainingLoop {
                         store, settings.seed(), settings.shards(), settings.gradient())) {
             int startEpoch = 0;
             int startStep = 0;
+            ModelSelection.Choice best = null;
+            long started = System.nanoTime();
             if (Checkpoint.exists(settings.checkpointDir())) {
                 Checkpoint.State state = Checkpoint.read(settings.checkpointDir(), store);
                 if (!state.fingerprint().equals(settings.fingerprint())) {
@@ -113,11 +105,14 @@ public final class TrainingLoop {
                 Checkpoint.restore(state, network.parameters(), step.optimizer(), step.globalVectors());
                 startEpoch = state.epoch();
                 startStep = state.step();
+                best = state.best() == null ? null : new ModelSelection.Choice(
+                        new Weights(initial.spec(), state.best().tensors()), state.best().epoch(), state.best().score());
                 logger.info("resuming from " + settings.checkpointDir() + " at epoch " + (startEpoch + 1)
                         + ", step " + (startStep + 1));
             }
-            ProgressReporter progress = ProgressReporter.forEnvironment(schedule.epochs(), stepsPerEpoch,
-                    (long) startEpoch * stepsPerEpoch + startStep);
+            ProgressReporter progress = new ProgressReporter(schedule.epochs(), stepsPerEpoch,
+                    (long) startEpoch * stepsPerEpoch + startStep, listener);
+            ModelSelection selection = settings.selection();
             float[] x = new float[batch * data.layout().size()];
             for (int epoch = startEpoch; epoch < schedule.epochs(); epoch++) {
                 int[] order = permutation(n, seeds.random(Seeds.Stream.EPOCH_ORDER, epoch));
@@ -144,26 +139,56 @@ public final class TrainingLoop {
                     }
                     progress.step(epoch, s, size, eps, kappa, r);
                     long globalStep = (long) epoch * stepsPerEpoch + s + 1;
-                    boolean lastOfEpoch = s + 1 == stepsPerEpoch;
-                    if (settings.checkpointDir() != null && ((settings.checkpointEverySteps() > 0
-                            && globalStep % settings.checkpointEverySteps() == 0)
-                            || (lastOfEpoch && settings.checkpointEveryEpochs() > 0
-                            && (epoch + 1) % settings.checkpointEveryEpochs() == 0))) {
-                        int nextEpoch = lastOfEpoch ? epoch + 1 : epoch;
-                        int nextStep = lastOfEpoch ? 0 : s + 1;
-                        Checkpoint.write(settings.checkpointDir(), nextEpoch, nextStep, settings.fingerprint(),
-                                network.parameters(), step.optimizer(), step.globalVectors(), store);
-                    }
-                    if (listener != null) {
-                        listener.stepFinished(globalStep);
+                    // the last step's checkpoint waits for the epoch's selection, which it records
+                    if (s + 1 < stepsPerEpoch && checkpointDue(settings, globalStep, epoch, false)) {
+                        Checkpoint.write(settings.checkpointDir(), epoch, s + 1, settings.fingerprint(),
+                                network.parameters(), step.optimizer(), step.globalVectors(), store, checkpointed(best));
                     }
                 }
-                progress.endEpoch(epoch);
+                String scored = "";
+                if (selection != null && epoch >= selection.firstEpoch()) {
+                    Weights now = network.toWeights();
+                    double score = selection.scorer().score(now);
+                    boolean better = best == null || score > best.score();
+                    if (better) {
+                        best = new ModelSelection.Choice(now, epoch, score);
+                    }
+                    scored = String.format(java.util.Locale.ROOT, ", %s %.4f%s", selection.description(), score,
+                            better ? " (best so far)" : "");
+                }
+                progress.endEpoch(scored);
+                if (checkpointDue(settings, (long) (epoch + 1) * stepsPerEpoch, epoch, true)) {
+                    Checkpoint.write(settings.checkpointDir(), epoch + 1, 0, settings.fingerprint(),
+                            network.parameters(), step.optimizer(), step.globalVectors(), store, checkpointed(best));
+                }
             }
-            return network.toWeights();
+            logger.info(String.format(java.util.Locale.ROOT, "trained %d steps in %.1f s (%s)", progress.stepsRun(),
+                    (System.nanoTime() - started) / 1e9, startEpoch == 0 && startStep == 0 ? "from the start"
+                            : "resumed at epoch " + (startEpoch + 1) + ", step " + (startStep + 1)));
+            if (selection != null && best != null) {
+                logger.info(String.format(java.util.Locale.ROOT, "kept the weights of epoch %d (%s %.4f)",
+                        best.epoch() + 1, selection.description(), best.score()));
+                return best;
+            }
+            return new ModelSelection.Choice(network.toWeights(), schedule.epochs() - 1, Double.NaN);
         } catch (IOException e) {
             throw new UncheckedIOException("training I/O failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Checkpoint.Best checkpointed(ModelSelection.Choice best) {
+        return best == null ? null : new Checkpoint.Best(best.epoch(), best.score(), best.weights().tensors());
+    }
+
+    /** Whether a checkpoint is due after a step (or, with {@code endOfEpoch}, after an epoch). */
+    private static boolean checkpointDue(Settings settings, long globalStep, int epoch, boolean endOfEpoch) {
+        if (settings.checkpointDir() == null) {
+            return false;
+        }
+        boolean bySteps = settings.checkpointEverySteps() > 0 && globalStep % settings.checkpointEverySteps() == 0;
+        boolean byEpochs = endOfEpoch && settings.checkpointEveryEpochs() > 0
+                && (epoch + 1) % settings.checkpointEveryEpochs() == 0;
+        return bySteps || byEpochs;
     }
 
     private static Path storeFile(Settings settings) throws IOException {

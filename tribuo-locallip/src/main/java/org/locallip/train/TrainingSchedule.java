@@ -16,11 +16,14 @@
 package org.locallip.train;
 
 /**
- * The schedules of docs/ALGORITHM.md section 6, as the reference computes them.
+ * The schedules of docs/ALGORITHM.md section 6.
  *
  * <ul>
  *   <li>Warm-up epochs train on the clean cross-entropy.</li>
- *   <li>Then {@code eps} follows {@code linspace(0, epsTrain, rampup)} by epoch, and inside an
+ *   <li>{@link Ramp#LINEAR} (the default): {@code eps} rises linearly, step by step, from 0 to
+ *   {@code epsTrain} over the ramp-up epochs and stays there; {@code kappa} falls from 1 to 0 with
+ *   it. Neither leaves its range.</li>
+ *   <li>{@link Ramp#PAPER} (the reference's, for parity): {@code eps} follows {@code linspace(0, epsTrain, rampup)} by epoch, and inside an
  *   epoch the reference adds {@code step/stepsPerEpoch * epsTest / rampup} (quirk: it uses the
  *   TEST eps here, and keeps adding after the ramp, so it overshoots {@code epsTrain} slightly).
  *   {@code kappa} (BCP) follows {@code linspace(1, 0, rampup)} with the same in-epoch addition,
@@ -37,9 +40,22 @@ package org.locallip.train;
  * @param learningRate the initial learning rate.
  * @param endLearningRate the final learning rate of the exp decay.
  * @param exponentialDecay whether the learning rate decays ("exp"); constant otherwise.
+ * @param ramp how eps and kappa ramp.
  */
 public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTrain, double epsTest,
-        double learningRate, double endLearningRate, boolean exponentialDecay) {
+        double learningRate, double endLearningRate, boolean exponentialDecay, Ramp ramp) {
+
+    /** How eps and kappa ramp up. */
+    public enum Ramp {
+        /** Linear in the step from 0 to {@code epsTrain} (kappa from 1 to 0) over the ramp-up, then constant. */
+        LINEAR,
+        /**
+         * The reference's: by epoch along {@code linspace}, plus an in-epoch increment computed
+         * from the test eps that keeps adding after the ramp (eps overshoots {@code epsTrain},
+         * kappa goes below 0; with short ramps by much).
+         */
+        PAPER
+    }
 
     /** The reference keeps the initial rate for this many epochs past the middle. */
     private static final int MORE = 25;
@@ -49,6 +65,9 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
         if (epochs < 1 || warmup < 0 || rampup < 1 || warmup + rampup > epochs) {
             throw new IllegalArgumentException("need epochs >= warmup + rampup, rampup >= 1, found epochs "
                     + epochs + ", warmup " + warmup + ", rampup " + rampup);
+        }
+        if (ramp == null) {
+            throw new IllegalArgumentException("the ramp must be LINEAR or PAPER");
         }
     }
 
@@ -75,6 +94,9 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
             return 0.0;
         }
         int t = epoch - warmup;
+        if (ramp == Ramp.LINEAR) {
+            return epsTrain * progress(t, step, stepsPerEpoch);
+        }
         double base = t < rampup ? linspace(0.0, epsTrain, rampup, t) : epsTrain;
         return base + (double) step / stepsPerEpoch * epsTest / rampup;
     }
@@ -92,6 +114,9 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
             return 1.0;
         }
         int t = epoch - warmup;
+        if (ramp == Ramp.LINEAR) {
+            return 1.0 - progress(t, step, stepsPerEpoch);
+        }
         double base = t < rampup ? linspace(1.0, 0.0, rampup, t) : 0.0;
         return base - (double) step / stepsPerEpoch / rampup;
     }
@@ -109,6 +134,11 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
         }
         return learningRate * Math.pow(endLearningRate / learningRate,
                 (double) (epoch - (half + MORE - 1)) / (half - MORE));
+    }
+
+    /** The fraction of the ramp done at a step of epoch {@code t} after the warm-up, in [0, 1]. */
+    private double progress(int t, int step, int stepsPerEpoch) {
+        return Math.min(1.0, (t + (double) step / stepsPerEpoch) / rampup);
     }
 
     /** numpy's {@code linspace(start, stop, n)[k]}. */

@@ -213,7 +213,7 @@ public final class TrainingStep implements AutoCloseable {
             for (int s = 0; s < count; s++) {
                 int from = (int) ((long) b * s / count);
                 int to = (int) ((long) b * (s + 1) / count);
-                parts.add(shard(count == 1 ? pass : pass.newSubManager(), batch, from, to, robust));
+                parts.add(shard(count == 1 ? pass : pass.newSubManager(), batch, from, to, robust, count > 1));
             }
             mark(timer, "store read");
             List<Outcome> outcomes;
@@ -227,6 +227,9 @@ public final class TrainingStep implements AutoCloseable {
                     tasks.add(() -> runOnWorker(part, (float) part.size() / b, robust, eps, kappa, shardTimer));
                 }
                 outcomes = shards.runAll(tasks);
+                List<Map<String, NDArray>> leaves = new ArrayList<>();
+                parts.forEach(part -> leaves.add(part.leaves()));
+                network.addShardGradients(leaves);
                 mark(timer, "backward");
             }
             for (int s = 0; s < count; s++) {
@@ -255,7 +258,8 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /** A part of a batch with its arrays in its own manager. */
-    private record Shard(NDManager manager, NDArray x, NDArray y, int[] ids, Map<Integer, NDArray> local) {
+    private record Shard(NDManager manager, NDArray x, NDArray y, int[] ids, Map<Integer, NDArray> local,
+            Map<String, NDArray> leaves) {
         int size() {
             return ids.length;
         }
@@ -265,7 +269,8 @@ public final class TrainingStep implements AutoCloseable {
     private record Outcome(float loss, float robustLoss, int correct, int certified, SpectralVectors<NDArray> localVs,
             SpectralVectors<NDArray> globalVs) {}
 
-    private Shard shard(NDManager manager, Batch batch, int from, int to, boolean robust) {
+    /** A part of a batch; {@code own} gives it leaves of its own (worker shards), else it uses the parameters. */
+    private Shard shard(NDManager manager, Batch batch, int from, int to, boolean robust, boolean own) {
         long[] inShape = network.spec().inputShape();
         int n = to - from;
         int pixels = (int) (inShape[0] * inShape[1] * inShape[2]);
@@ -279,7 +284,7 @@ public final class TrainingStep implements AutoCloseable {
                 local.put(hiddenAffine.get(s), store.read(manager, ids, s));
             }
         }
-        return new Shard(manager, xs, ys, ids, local);
+        return new Shard(manager, xs, ys, ids, local, own ? network.shardLeaves(manager) : null);
     }
 
     /** The whole batch on the calling thread, gradients through DJL's collector. */
@@ -310,7 +315,7 @@ public final class TrainingStep implements AutoCloseable {
     private record Forward(NDArray loss, Outcome outcome) {}
 
     private Forward forward(Shard part, boolean robust, float eps, float kappa, PhaseTimer timer) {
-        DjlOps t = network.ops(part.manager());
+        DjlOps t = part.leaves() == null ? network.ops(part.manager()) : network.ops(part.manager(), part.leaves());
         NDArray x = part.x();
         NDArray y = part.y();
         int classes = network.spec().numClasses();

@@ -27,7 +27,7 @@ class TrainingScheduleTest {
     @Test
     void epsFollowsTheReferenceRampWithItsInEpochQuirk() {
         // MNIST recipe: 300 epochs, ramp 150 to 1.75, test eps 1.58.
-        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true);
+        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true, TrainingSchedule.Ramp.PAPER);
         assertEquals(0.0, s.eps(0, 0, 100), 0);
         assertEquals(1.75 * 10 / 149, s.eps(10, 0, 100), 1e-12);
         assertEquals(1.75 * 10 / 149 + 0.5 * 1.58 / 150, s.eps(10, 50, 100), 1e-12);
@@ -36,9 +36,42 @@ class TrainingScheduleTest {
         assertEquals(1.0 - 10.0 / 149 - 0.5 / 150, s.kappa(10, 50, 100), 1e-12);
     }
 
+    /**
+     * The default ramp never leaves its range, even with the short ramps that made the paper's
+     * reach eps 0.75 from 0.45 and kappa -1 (2 epochs, a 1-epoch ramp, test eps 0.3).
+     */
+    @Test
+    void linearRampStaysInsideItsRange() {
+        for (int[] shape : new int[][] {{2, 0, 1}, {6, 0, 3}, {10, 2, 4}}) {
+            TrainingSchedule s = new TrainingSchedule(shape[0], shape[1], shape[2], 0.45, 0.3, 1e-3, 1e-6, false,
+                    TrainingSchedule.Ramp.LINEAR);
+            TrainingSchedule paper = new TrainingSchedule(shape[0], shape[1], shape[2], 0.45, 0.3, 1e-3, 1e-6, false,
+                    TrainingSchedule.Ramp.PAPER);
+            double previous = 0;
+            double paperMax = 0;
+            for (int epoch = 0; epoch < shape[0]; epoch++) {
+                for (int step = 0; step < 125; step++) {
+                    double eps = s.eps(epoch, step, 125);
+                    double kappa = s.kappa(epoch, step, 125);
+                    assertTrue(eps >= previous && eps <= 0.45, "eps " + eps + " at " + epoch + "/" + step);
+                    assertTrue(kappa >= 0 && kappa <= 1, "kappa " + kappa + " at " + epoch + "/" + step);
+                    assertEquals(1.0 - eps / 0.45, kappa, 1e-12);
+                    previous = eps;
+                    paperMax = Math.max(paperMax, paper.eps(epoch, step, 125));
+                }
+            }
+            // the ramp is done when it says: epsTrain from the first step after it
+            assertEquals(0.45, s.eps(shape[1] + shape[2], 0, 125), 1e-12);
+            assertTrue(paperMax > 0.45, "the paper's ramp overshoots: " + paperMax);
+        }
+        TrainingSchedule quick = new TrainingSchedule(6, 0, 3, 0.45, 0.3, 1e-3, 1e-6, false,
+                TrainingSchedule.Ramp.LINEAR);
+        assertEquals(0.45 * 1.5 / 3, quick.eps(1, 62, 124), 1e-12);
+    }
+
     @Test
     void warmupIsCleanAndRampStartsAfterIt() {
-        TrainingSchedule s = new TrainingSchedule(10, 2, 4, 0.4, 0.3, 1e-3, 1e-6, false);
+        TrainingSchedule s = new TrainingSchedule(10, 2, 4, 0.4, 0.3, 1e-3, 1e-6, false, TrainingSchedule.Ramp.PAPER);
         assertFalse(s.robust(1));
         assertEquals(0.0, s.eps(1, 5, 10));
         assertEquals(1.0, s.kappa(1, 5, 10));
@@ -48,17 +81,17 @@ class TrainingScheduleTest {
 
     @Test
     void learningRateDecaysExponentiallyAfterTheMiddlePlus25() {
-        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true);
+        TrainingSchedule s = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, true, TrainingSchedule.Ramp.PAPER);
         assertEquals(1e-3, s.learningRate(174), 0);
         assertEquals(1e-3 * Math.pow(5e-3, 1.0 / 125), s.learningRate(175), 1e-15);
         assertEquals(1e-3 * Math.pow(5e-3, 125.0 / 125), s.learningRate(299), 1e-12);
-        TrainingSchedule constant = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, false);
+        TrainingSchedule constant = new TrainingSchedule(300, 0, 150, 1.75, 1.58, 1e-3, 5e-6, false, TrainingSchedule.Ramp.PAPER);
         assertEquals(1e-3, constant.learningRate(299), 0);
     }
 
     @Test
     void impossibleSchedulesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 2, 4, 1, 1, 1e-3, 1e-6, true));
-        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 0, 0, 1, 1, 1e-3, 1e-6, true));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 2, 4, 1, 1, 1e-3, 1e-6, true, TrainingSchedule.Ramp.PAPER));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingSchedule(5, 0, 0, 1, 1, 1e-3, 1e-6, true, TrainingSchedule.Ramp.PAPER));
     }
 }

@@ -50,7 +50,7 @@ class TrainingStepShardsTest {
     private static final float ONE_MINUS_BETA1 = 1f - 0.9f;
 
     @ParameterizedTest
-    @CsvSource({"small_relux,1", "small_relux,2", "small_relu,2", "small_maxmin,1", "small_maxmin,2"})
+    @CsvSource({"small_relux,1", "small_relux,2", "small_relux,4", "small_relu,2", "small_maxmin,1", "small_maxmin,2", "small_maxmin,4"})
     void stepMatchesTheReference(String name, int shards) throws IOException {
         SafeTensors.Contents golden;
         try (InputStream in = getClass().getResourceAsStream("/golden/" + name + ".safetensors")) {
