@@ -28,12 +28,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -166,8 +163,8 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes a file atomically (to a temporary file in the same folder, synced, then renamed), so
-     * that a failed write never destroys an earlier good file.
+     * Writes a file atomically ({@link AtomicFile}), so that a failed write never destroys an
+     * earlier good file.
      *
      * @param path the file.
      * @param tensors tensors by name, written in this order.
@@ -176,21 +173,7 @@ public final class SafeTensors {
      */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                write(out, tensors, metadata);
-                out.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(path, out -> write(out, tensors, metadata));
     }
 
     /**

@@ -17,22 +17,17 @@ package org.locallip.train;
 
 import ai.djl.ndarray.NDArray;
 
+import org.locallip.network.AtomicFile;
 import org.locallip.network.SafeTensors;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Tensor;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -119,21 +114,9 @@ public final class Checkpoint {
     }
 
     private static long writeVectors(Path path, VectorStore store) throws IOException {
-        Path tmp = Files.createTempFile(path.getParent(), path.getFileName().toString(), ".tmp");
-        try {
-            CRC32 crc = new CRC32();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch),
-                            1 << 20), crc)) {
-                store.save(out);
-                out.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return crc.getValue();
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        CRC32 crc = new CRC32();
+        AtomicFile.write(path, out -> store.save(new CheckedOutputStream(out, crc)));
+        return crc.getValue();
     }
 
     /**
