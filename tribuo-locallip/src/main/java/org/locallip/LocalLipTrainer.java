@@ -347,7 +347,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
             return imageLayout;
         }
         long[] in = spec.inputShape();
-        return new ImageLayout((int) in[0], (int) in[1], (int) in[2], ImageLayout.Naming.FLAT_CHW, 255.0);
+        return ImageLayout.idx((int) in[0], (int) in[1], (int) in[2]);
     }
 
     /**
