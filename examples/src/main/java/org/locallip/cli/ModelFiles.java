@@ -16,6 +16,7 @@
 package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
+import org.locallip.network.AtomicFile;
 import org.tribuo.Model;
 
 import java.io.FileNotFoundException;
@@ -23,7 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads model files for the CLI with one-line errors. */
+/** Reads model files for the CLI with one-line errors, and writes them atomically. */
 final class ModelFiles {
 
     private ModelFiles() {}
@@ -47,5 +48,19 @@ final class ModelFiles {
                     + ", not a LocalLipModel");
         }
         return (LocalLipModel) loaded;
+    }
+
+    /**
+     * Writes a model as a Tribuo protobuf, atomically ({@link AtomicFile}).
+     *
+     * @param model the model.
+     * @param path the file.
+     * @return the file's absolute path.
+     * @throws IOException if writing fails (an earlier file there is then unchanged).
+     */
+    static Path save(LocalLipModel model, Path path) throws IOException {
+        Path dest = path.toAbsolutePath();
+        AtomicFile.write(dest, model::serializeToStream);
+        return dest;
     }
 }

@@ -23,13 +23,12 @@ import org.locallip.LocalLipTrainer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
  * {@code train --config FILE.xml [--data DIR] --output MODEL.tribuo [--trainer NAME]}: trains the
  * {@link LocalLipTrainer} named {@code trainer} (or NAME) in an OLCUT config file on the training
- * split of {@link DataSets} and writes the model as a Tribuo protobuf, atomically.
+ * split of {@link DataSets} and writes the model as a Tribuo protobuf, atomically ({@link ModelFiles#save}).
  */
 final class TrainCommand implements Command {
 
@@ -61,15 +60,7 @@ final class TrainCommand implements Command {
         out.println("training " + trainer + " on " + sets.train().size() + " examples");
         long start = System.nanoTime();
         try (LocalLipModel model = trainer.train(sets.train())) {
-            Path dest = Path.of(output).toAbsolutePath();
-            Files.createDirectories(dest.getParent());
-            Path tmp = Files.createTempFile(dest.getParent(), dest.getFileName().toString(), ".tmp");
-            try {
-                model.serializeToFile(tmp);
-                Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            Path dest = ModelFiles.save(model, Path.of(output));
             out.printf("trained in %.1f s; wrote %s%n", (System.nanoTime() - start) / 1e9, dest);
         }
         return 0;
