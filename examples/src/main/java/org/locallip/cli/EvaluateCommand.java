@@ -69,7 +69,7 @@ final class EvaluateCommand implements Command {
                 out.println(result.toJson());
             } else {
                 out.printf(Locale.ROOT, "n %d, clean accuracy %.4f, certificates %s%n", result.n(), result.cleanAccuracy(),
-                        GuaranteeOption.describe(result.guarantee(), result.failureProbability()));
+                        result.guarantee().describe(result.failureProbability()));
                 result.certifiedAccuracy().forEach((k, v) -> out.printf(Locale.ROOT,
                         "eps %s: certified %.4f%s%n", k, v, result.pgdAccuracy().containsKey(k)
                                 ? String.format(Locale.ROOT, ", PGD %.4f", result.pgdAccuracy().get(k)) : ""));

@@ -63,7 +63,7 @@ final class ExportCommand implements Command {
                 Files.write(tmp, CertifierGraphWriter.write(model, options, "org.locallip", 1).toByteArray());
                 move(tmp, certifier);
                 out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
-                        GuaranteeOption.describe(options.guarantee(), options.failureProbability()), options.optIter(),
+                        options.guarantee().describe(options.failureProbability()), options.optIter(),
                         switch (options.guarantee()) {
                             case ESTIMATE -> ", " + options.sniter() + " power iterations from fixed starts";
                             case PROBABILISTIC -> ", " + options.lanczosSteps() + " Lanczos steps from fresh starts";
