@@ -19,18 +19,18 @@ import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
+import org.locallip.network.AtomicFile;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
  * {@code export --model M.tribuo --onnx logits.onnx --certifier certifier.onnx [--iterations K]
  * [--opt-iter M] [--start-seed S]}: writes the logits graph and the certifier graph (power
- * iterations and BCP rounds default to the model's certification settings), atomically.
+ * iterations and BCP rounds default to the model's certification settings), atomically
+ * ({@link AtomicFile}).
  */
 final class ExportCommand implements Command {
 
@@ -46,9 +46,7 @@ final class ExportCommand implements Command {
         }
         try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
             if (logits != null) {
-                Path tmp = temp(logits);
-                model.saveONNXModel("org.locallip", 1, tmp);
-                move(tmp, logits);
+                AtomicFile.write(Path.of(logits), stream -> model.exportONNXModel("org.locallip", 1).writeTo(stream));
                 out.println("wrote the logits graph to " + logits);
             }
             if (certifier != null) {
@@ -59,9 +57,8 @@ final class ExportCommand implements Command {
                         .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
                                 GuaranteeOption.delta(args, defaults.delta()))
                         .withStarts(StartingVectors.seeded(model.networkSpec(), Long.parseLong(args.get("start-seed", "1"))));
-                Path tmp = temp(certifier);
-                Files.write(tmp, CertifierGraphWriter.write(model, options, "org.locallip", 1).toByteArray());
-                move(tmp, certifier);
+                AtomicFile.write(Path.of(certifier),
+                        stream -> CertifierGraphWriter.write(model, options, "org.locallip", 1).writeTo(stream));
                 out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
                         options.guarantee().describe(options.failureProbability()), options.optIter(),
                         switch (options.guarantee()) {
@@ -72,17 +69,6 @@ final class ExportCommand implements Command {
             }
         }
         return 0;
-    }
-
-    private static Path temp(String target) throws java.io.IOException {
-        Path dest = Path.of(target).toAbsolutePath();
-        Files.createDirectories(dest.getParent());
-        return Files.createTempFile(dest.getParent(), dest.getFileName().toString(), ".tmp");
-    }
-
-    private static void move(Path tmp, String target) throws java.io.IOException {
-        Files.move(tmp, Path.of(target).toAbsolutePath(), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

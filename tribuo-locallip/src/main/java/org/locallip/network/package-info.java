@@ -16,7 +16,8 @@
 /**
  * What a network is: a validated sequence of layer kinds with their shapes
  * ({@link org.locallip.network.NetworkSpec}), the preset architectures, and the weights with their
- * safetensors files.
+ * safetensors files, and {@link org.locallip.network.AtomicFile}, through which every file of the
+ * project is written.
  *
  * <p>Uses {@code org.locallip.layer} and {@code org.locallip.tensor}; nothing of DJL.
  */
