@@ -49,7 +49,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code locallip import}: a trained model's weights, exported as a state_dict and imported by the CLI, are the same model. */
+/**
+ * {@code locallip import}: a trained model's weights, exported as a state_dict and imported by the
+ * CLI, are the same model.
+ */
 class ImportCommandTest {
 
     private static final String LAYERS = "conv:4,3,1,1; relux:1.0; conv:4,4,2,1; relux:1.0; flatten; linear:16;"

@@ -194,8 +194,9 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid protobuf, bad image layout: " + e.getMessage(), e);
         }
+        RobustLoss.Kind loss = proto.getLoss().isEmpty() ? null : RobustLoss.Kind.valueOf(proto.getLoss());
         return new LocalLipModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputDomain,
-                weights, layout, proto.getEps(), proto.getLoss().isEmpty() ? null : RobustLoss.Kind.valueOf(proto.getLoss()),
+                weights, layout, proto.getEps(), loss,
                 CertifyOptions.defaults().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()));
     }
 

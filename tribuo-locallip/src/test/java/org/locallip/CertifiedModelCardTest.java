@@ -164,7 +164,8 @@ class CertifiedModelCardTest {
                 assertTrue(metrics(card).keySet().stream().noneMatch(k -> k.startsWith("failure-probability")),
                         "an estimate states no failure probability: " + metrics(card).keySet());
             } else {
-                assertEquals(CertifyOptions.DEFAULT_DELTA, metric(card, "failure-probability[guarantee=probabilistic]"));
+                assertEquals(CertifyOptions.DEFAULT_DELTA,
+                        metric(card, "failure-probability[guarantee=probabilistic]"));
                 assertEquals((double) CertifyOptions.DEFAULT_LANCZOS_STEPS, metric(card, "lanczos-steps"));
             }
             assertFalse(metrics(card).keySet().stream().anyMatch(k -> k.startsWith("pgd-accuracy")));
