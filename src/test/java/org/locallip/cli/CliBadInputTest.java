@@ -116,6 +116,48 @@ class CliBadInputTest {
         return b.array();
     }
 
+    /** Weights that do not fit the network, unknown presets, label counts and bad options: nothing written. */
+    @Test
+    void importRejectsBadWeightsAndArguments() throws Exception {
+        java.util.Map<String, org.locallip.tensor.Tensor> params = new java.util.LinkedHashMap<>(
+                org.locallip.network.Weights.initialise(org.locallip.network.Presets.get("small_relu"), 1).tensors());
+        Path good = dir.resolve("good.safetensors");
+        org.locallip.network.SafeTensors.write(good, params, java.util.Map.of());
+        String output = dir.resolve("imported.tribuo").toString();
+        String labels = "0,1,2,3,4,5,6,7,8,9";
+
+        params.put("9.weight", org.locallip.tensor.Tensor.ofFloats(new long[] {144, 64}, new float[144 * 64]));
+        Path wrongShape = dir.resolve("wrong-shape.safetensors");
+        org.locallip.network.SafeTensors.write(wrongShape, params, java.util.Map.of());
+        fails("parameter '9.weight' must be F32 [64, 144]", "import", "--weights", wrongShape.toString(), "--arch",
+                "small_relu", "--labels", labels, "--output", output);
+        params.remove("9.weight");
+        Path missing = dir.resolve("missing.safetensors");
+        org.locallip.network.SafeTensors.write(missing, params, java.util.Map.of());
+        fails("missing parameter '9.weight'", "import", "--weights", missing.toString(), "--arch", "small_relu",
+                "--labels", labels, "--output", output);
+
+        fails("unknown preset 'resnet'", "import", "--weights", good.toString(), "--arch", "resnet", "--labels",
+                labels, "--output", output);
+        fails("the network has 10 outputs but 3 labels", "import", "--weights", good.toString(), "--arch",
+                "small_relu", "--labels", "cat,dog,bird", "--output", output);
+        fails("label 9 is blank", "import", "--weights", good.toString(), "--arch", "small_relu", "--labels",
+                "0,1,2,3,4,5,6,7,8,", "--output", output);
+        fails("give either --arch or --layers", "import", "--weights", good.toString(), "--labels", labels,
+                "--output", output);
+        fails("--layers needs --input", "import", "--weights", good.toString(), "--layers",
+                org.locallip.network.Presets.get("small_relu").layersText(), "--labels", labels, "--output", output);
+        fails("--layout", "import", "--weights", good.toString(), "--arch", "small_relu", "--layout", "scale 1",
+                "--labels", labels, "--output", output);
+        fails("does not match the network's input 1x28x28", "import", "--weights", good.toString(), "--arch",
+                "small_relu", "--layout", "height: 32", "--labels", labels, "--output", output);
+        fails("does not exist", "import", "--weights", dir.resolve("none.safetensors").toString(), "--arch",
+                "small_relu", "--labels", labels, "--output", output);
+        fails("--weights, --labels and --output are required", "import", "--weights", good.toString(), "--arch",
+                "small_relu", "--labels", labels);
+        assertFalse(Files.exists(dir.resolve("imported.tribuo")));
+    }
+
     @Test
     void usageErrorsExitWithTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

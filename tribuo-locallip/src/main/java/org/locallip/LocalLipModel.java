@@ -73,11 +73,13 @@ import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
- * A network trained by {@link LocalLipTrainer}: a Tribuo {@code Model<Label>} that predicts and
- * certifies (label plus certified L2 radius, docs/ALGORITHM.md sections 2-5).
+ * A network trained by {@link LocalLipTrainer}, or trained elsewhere and imported
+ * ({@link #importWeights}): a Tribuo {@code Model<Label>} that predicts and certifies (label plus
+ * certified L2 radius, docs/ALGORITHM.md sections 2-5).
  *
  * <p>Immutable: the weights are host tensors fixed at construction. Predicting creates the
- * network's arrays on DJL's default device on first use (native memory), so the model is
+ * network's arrays on the model's device ({@link #device()}, the trainer's unless changed with
+ * {@link #onDevice}) on first use (native memory), so the model is
  * {@link AutoCloseable}; using a closed model is an {@link IllegalStateException}. Calls are
  * serialised on the model (PyTorch already uses every core inside an operation). Examples are
  * read through the model's {@link ImageLayout}. {@link #getTopFeatures} and {@link #getExcuse}
@@ -126,6 +128,35 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     }
 
     /**
+     * A model from weights trained elsewhere, e.g. by the paper's PyTorch code: a safetensors file
+     * that holds the network's parameters and nothing else, named as a PyTorch {@code state_dict}
+     * of the network's {@code nn.Sequential} names them ({@code 0.weight}, {@code 1.threshold},
+     * ...) or with this project's {@code param.} prefix ({@link Weights#fromStateDict}). Its
+     * provenance says the model was imported, not trained: Tribuo's
+     * {@link org.tribuo.interop.ExternalTrainerProvenance} (the file's location, modification time
+     * and SHA-256) and {@link org.tribuo.interop.ExternalDatasetProvenance}, with the layers, the
+     * image layout and {@code eps} as instance values. It certifies with
+     * {@link CertifyOptions#defaults()} and has no training loss ({@link #loss()} is empty).
+     *
+     * @param weightsFile the safetensors file.
+     * @param spec the network the weights are for.
+     * @param layout how examples map to the network's input (its shape must be the network's).
+     * @param labels the label names in class order: output {@code i} of the network is label {@code i}.
+     * @param eps the default radius to certify at.
+     * @return the model.
+     * @throws IOException if the file is missing, unreadable, not a safetensors file, or changed
+     *     while it was read.
+     * @throws IllegalArgumentException naming the problem: a tensor missing, not a parameter of
+     *     the network, of the wrong shape or not finite (naming the parameter and the file), a
+     *     label count other than the network's outputs, a blank or repeated label, a layout of
+     *     another shape, or a bad {@code eps}.
+     */
+    public static LocalLipModel importWeights(Path weightsFile, NetworkSpec spec, ImageLayout layout,
+            List<String> labels, double eps) throws IOException {
+        return WeightsImport.read(weightsFile, spec, layout, labels, eps);
+    }
+
+    /**
      * Deserializes a model from its protobuf (Tribuo's {@code ProtoSerializable} contract).
      *
      * @param version the serialized version.
@@ -171,8 +202,9 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid protobuf, bad image layout: " + e.getMessage(), e);
         }
+        RobustLoss.Kind loss = proto.getLoss().isEmpty() ? null : RobustLoss.Kind.valueOf(proto.getLoss());
         return new LocalLipModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), outputDomain,
-                weights, layout, proto.getEps(), RobustLoss.Kind.valueOf(proto.getLoss()),
+                weights, layout, proto.getEps(), loss,
                 CertifyOptions.defaults().withIterations(proto.getEvalSniter(), proto.getEvalOptIter()),
                 DeviceRequest.parse(proto.getDevice().isEmpty() ? DeviceRequest.AUTO : proto.getDevice()),
                 proto.getRequireDevice());
@@ -197,7 +229,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                 .setWeightsCrc32(crc.getValue())
                 .setLayout(layout.toProto())
                 .setEps(eps)
-                .setLoss(loss.name())
+                .setLoss(loss == null ? "" : loss.name())
                 .setEvalSniter(certifyOptions.sniter())
                 .setEvalOptIter(certifyOptions.optIter())
                 .setDevice(device.name())
@@ -485,12 +517,12 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     }
 
     /**
-     * The robust loss the model was trained with.
+     * The robust loss the model was trained with, if it was trained here.
      *
-     * @return the loss kind.
+     * @return the loss kind, or empty for imported weights ({@link #importWeights}).
      */
-    public RobustLoss.Kind loss() {
-        return loss;
+    public Optional<RobustLoss.Kind> loss() {
+        return Optional.ofNullable(loss);
     }
 
     /**

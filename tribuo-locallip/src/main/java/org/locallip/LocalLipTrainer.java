@@ -83,6 +83,9 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     private static final Logger logger = Logger.getLogger(LocalLipTrainer.class.getName());
 
+    /** The default {@code epsTest}: the paper's MNIST test radius. */
+    public static final double DEFAULT_EPS_TEST = 1.58;
+
     /** Learning-rate schedules. */
     public enum LrSchedule {
         /** Constant until E/2 + 25, then exponential decay to the end rate (the reference's "exp"). */
@@ -108,7 +111,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
     private double epsTrain = 1.75;
 
     @Config(description = "L2 radius to certify at (also used by the reference's in-epoch eps increment).")
-    private double epsTest = 1.58;
+    private double epsTest = DEFAULT_EPS_TEST;
 
     @Config(description = "Total epochs.")
     private int epochs = 300;
@@ -366,7 +369,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
             return imageLayout;
         }
         long[] in = spec.inputShape();
-        return new ImageLayout((int) in[0], (int) in[1], (int) in[2], ImageLayout.Naming.FLAT_CHW, 255.0);
+        return ImageLayout.idx((int) in[0], (int) in[1], (int) in[2]);
     }
 
     /**

@@ -89,7 +89,7 @@ class TrainingFeaturesTest {
     void bcpLossTrainsAndIsRecorded() {
         try (LocalLipModel m = SyntheticImages.smallTrainer().loss(RobustLoss.Kind.BCP).build().train(train)) {
             assertLearns(m);
-            assertEquals(RobustLoss.Kind.BCP, m.loss());
+            assertEquals(RobustLoss.Kind.BCP, m.loss().orElseThrow());
             assertEquals("BCP", m.getProvenance().getTrainerProvenance().getConfiguredParameters().get("loss")
                     .toString());
             assertFalse(same(plain, weights(m)), "the BCP loss trained the same weights as GloRo");

@@ -109,8 +109,8 @@ final class BoundsCommand implements Command {
                 certified += c ? 1 : 0;
             }
             out.printf(Locale.ROOT, "wrote the bounds of %d examples at eps %s (%d certified, %s) to %s%n", count,
-                    Double.toString(eps), certified, GuaranteeOption.describe(options.guarantee(),
-                            options.failureProbability()), output);
+                    Double.toString(eps), certified, options.guarantee().describe(options.failureProbability()),
+                    output);
         }
         return 0;
     }

@@ -102,7 +102,7 @@ final class CertifyCommand implements Command {
         } else {
             out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, certificates %s, %.1f examples/s (%s)%n",
                     test.size(), correct / (double) test.size(), CertifiedEvaluation.key(eps),
-                    certified / (double) test.size(), GuaranteeOption.describe(guarantee, failureProbability),
+                    certified / (double) test.size(), guarantee.describe(failureProbability),
                     test.size() / seconds, onCuda ? "CUDA" : "CPU");
         }
         return 0;

@@ -17,6 +17,7 @@ package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
 import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.evaluation.CertifiedModelCard;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Guarantee;
 
@@ -31,14 +32,15 @@ import java.util.Set;
  * {@code evaluate --model MODEL.tribuo [--data DIR] --eps E[,E2...] [--guarantee G] ...}: clean,
  * certified and PGD accuracy on the test split of {@link DataSets}, with certificates of the
  * guarantee asked for (SOUND by default); the model's iteration settings (the training config's
- * {@code evalSniter} / {@code evalOptIter}) unless told otherwise.
+ * {@code evalSniter} / {@code evalOptIter}) unless told otherwise. {@code --model-card FILE.json}
+ * also writes the model card with these figures as its testing metrics ({@link CertifiedModelCard}).
  */
 final class EvaluateCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot", "guarantee",
-                "lanczos", "delta"), Set.of("json", "no-pgd", "radius-curve"));
+                "lanczos", "delta", "model-card"), Set.of("json", "no-pgd", "radius-curve"));
         Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         // Arguments first, so that a usage error does not wait for a model to load.
         List<Double> eps = args.get("eps", null) == null ? null : parseEps(args.get("eps", null));
@@ -65,14 +67,21 @@ final class EvaluateCommand implements Command {
             if (args.get("plot", null) != null) {
                 RadiusCurvePlot.write(result, Path.of(args.get("plot", null)), model.getName());
             }
+            String card = args.get("model-card", null);
+            if (card != null) {
+                CertifiedModelCard.of(model, result).write(Path.of(card));
+            }
             if (args.flag("json")) {
                 out.println(result.toJson());
             } else {
                 out.printf(Locale.ROOT, "n %d, clean accuracy %.4f, certificates %s%n", result.n(), result.cleanAccuracy(),
-                        GuaranteeOption.describe(result.guarantee(), result.failureProbability()));
+                        result.guarantee().describe(result.failureProbability()));
                 result.certifiedAccuracy().forEach((k, v) -> out.printf(Locale.ROOT,
                         "eps %s: certified %.4f%s%n", k, v, result.pgdAccuracy().containsKey(k)
                                 ? String.format(Locale.ROOT, ", PGD %.4f", result.pgdAccuracy().get(k)) : ""));
+                if (card != null) {
+                    out.println("wrote the model card to " + card);
+                }
             }
         }
         return 0;
@@ -98,7 +107,7 @@ final class EvaluateCommand implements Command {
     public String usage() {
         return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--guarantee sound|probabilistic|estimate]"
                 + " [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--batch B] [--no-pgd] [--radius-curve]"
-                + " [--plot FILE.png] [--json]";
+                + " [--plot FILE.png] [--model-card FILE.json] [--json]";
     }
 
     @Override

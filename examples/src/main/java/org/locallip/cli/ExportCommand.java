@@ -29,7 +29,8 @@ import java.util.Set;
 /**
  * {@code export --model M.tribuo --onnx logits.onnx --certifier certifier.onnx [--iterations K]
  * [--opt-iter M] [--start-seed S]}: writes the logits graph and the certifier graph (power
- * iterations and BCP rounds default to the model's certification settings), atomically.
+ * iterations and BCP rounds default to the model's certification settings), atomically
+ * ({@link AtomicFiles}).
  */
 final class ExportCommand implements Command {
 
@@ -58,7 +59,7 @@ final class ExportCommand implements Command {
                         .withStarts(StartingVectors.seeded(model.networkSpec(), Long.parseLong(args.get("start-seed", "1"))));
                 AtomicFiles.write(Path.of(certifier), CertifierGraphWriter.write(model, options, "org.locallip", 1)::writeTo);
                 out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
-                        GuaranteeOption.describe(options.guarantee(), options.failureProbability()), options.optIter(),
+                        options.guarantee().describe(options.failureProbability()), options.optIter(),
                         switch (options.guarantee()) {
                             case ESTIMATE -> ", " + options.sniter() + " power iterations from fixed starts";
                             case PROBABILISTIC -> ", " + options.lanczosSteps() + " Lanczos steps from fresh starts";

@@ -65,20 +65,4 @@ final class GuaranteeOption {
         }
         throw new UsageException("--delta is a probability in (0, 1), found '" + text + "'");
     }
-
-    /**
-     * What a certificate promises, in words, for the text output.
-     *
-     * @param guarantee the guarantee.
-     * @param failureProbability its failure probability.
-     * @return e.g. "probabilistic (each wrong with probability at most 1e-06)".
-     */
-    static String describe(Guarantee guarantee, double failureProbability) {
-        return switch (guarantee) {
-            case SOUND -> "sound (proofs for the stored weights)";
-            case PROBABILISTIC -> String.format(Locale.ROOT,
-                    "probabilistic (each wrong with probability at most %.0e)", failureProbability);
-            case ESTIMATE -> "estimate (power iteration, no guarantee)";
-        };
-    }
 }

@@ -53,6 +53,7 @@ public final class Main {
     static {
         COMMANDS.put("train", new TrainCommand());
         COMMANDS.put("evaluate", new EvaluateCommand());
+        COMMANDS.put("import", new ImportCommand());
         COMMANDS.put("export", new ExportCommand());
         COMMANDS.put("certify", new CertifyCommand());
         COMMANDS.put("bounds", new BoundsCommand());

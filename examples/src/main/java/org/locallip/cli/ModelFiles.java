@@ -23,7 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads model files for the CLI with one-line errors. */
+/** Reads model files for the CLI with one-line errors, and writes them atomically. */
 final class ModelFiles {
 
     private ModelFiles() {}
@@ -47,5 +47,19 @@ final class ModelFiles {
                     + ", not a LocalLipModel");
         }
         return (LocalLipModel) loaded;
+    }
+
+    /**
+     * Writes a model as a Tribuo protobuf, atomically ({@link LocalLipModel#serializeToFile}).
+     *
+     * @param model the model.
+     * @param path the file.
+     * @return the file's absolute path.
+     * @throws IOException if writing fails (an earlier file there is then unchanged).
+     */
+    static Path save(LocalLipModel model, Path path) throws IOException {
+        Path dest = path.toAbsolutePath();
+        model.serializeToFile(dest);
+        return dest;
     }
 }

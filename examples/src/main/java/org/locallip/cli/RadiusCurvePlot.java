@@ -16,6 +16,7 @@
 package org.locallip.cli;
 
 import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.io.AtomicFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -25,7 +26,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -82,8 +82,6 @@ final class RadiusCurvePlot {
                     left + (int) (pw * b[0] / maxR), top + ph - (int) (ph * b[1]));
         }
         g.dispose();
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        ImageIO.write(img, "png", file.toFile());
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
     }
 }

@@ -28,7 +28,7 @@ import java.util.Set;
 /**
  * {@code train --config FILE.xml [--data DIR] --output MODEL.tribuo [--trainer NAME]}: trains the
  * {@link LocalLipTrainer} named {@code trainer} (or NAME) in an OLCUT config file on the training
- * split of {@link DataSets} and writes the model as a Tribuo protobuf, atomically.
+ * split of {@link DataSets} and writes the model as a Tribuo protobuf, atomically ({@link ModelFiles#save}).
  */
 final class TrainCommand implements Command {
 
@@ -60,8 +60,7 @@ final class TrainCommand implements Command {
         out.println("training " + trainer + " on " + sets.train().size() + " examples");
         long start = System.nanoTime();
         try (LocalLipModel model = trainer.train(sets.train(), TerminalProgressBar.forConsole())) {
-            Path dest = Path.of(output).toAbsolutePath();
-            model.serializeToFile(dest);
+            Path dest = ModelFiles.save(model, Path.of(output));
             out.printf("trained in %.1f s; wrote %s%n", (System.nanoTime() - start) / 1e9, dest);
         }
         return 0;

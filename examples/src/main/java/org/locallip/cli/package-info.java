@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 /**
- * The {@code locallip} command line: train, evaluate, export, certify, replay and the benchmarks,
- * in one runnable jar. Uses the public API of the other modules.
+ * The {@code locallip} command line: train, import, evaluate, export, certify, bounds, replay and the
+ * benchmarks, in one runnable jar. Uses the public API of the other modules.
  */
 package org.locallip.cli;

@@ -15,6 +15,8 @@
  */
 package org.locallip.certify;
 
+import java.util.Locale;
+
 /**
  * What a certificate promises (docs/ALGORITHM.md section 7). Every certified result of this
  * project names its guarantee.
@@ -39,5 +41,20 @@ public enum Guarantee {
      * The paper's: power iteration for every norm, which approaches each norm from below. An
      * estimate, not a proof; kept for parity with the paper's numbers.
      */
-    ESTIMATE
+    ESTIMATE;
+
+    /**
+     * What a certificate of this guarantee promises, in words.
+     *
+     * @param failureProbability the failure probability of a certificate (used for PROBABILISTIC).
+     * @return e.g. "probabilistic (each wrong with probability at most 1e-06)".
+     */
+    public String describe(double failureProbability) {
+        return switch (this) {
+            case SOUND -> "sound (proofs for the stored weights)";
+            case PROBABILISTIC -> String.format(Locale.ROOT,
+                    "probabilistic (each wrong with probability at most %.0e)", failureProbability);
+            case ESTIMATE -> "estimate (power iteration, no guarantee)";
+        };
+    }
 }

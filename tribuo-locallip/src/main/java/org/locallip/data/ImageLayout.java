@@ -142,7 +142,21 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
      * @return the layout.
      */
     public static ImageLayout idxGrey(int height, int width) {
-        return new ImageLayout(1, height, width, Naming.FLAT_CHW, 255.0);
+        return idx(1, height, width);
+    }
+
+    /**
+     * The layout of IDX images with any number of channels: pixels named by their flat (C, H, W)
+     * index, as {@code IDXDataSource} names them, bytes scaled to [0, 1]. The default layout of a
+     * network's input shape.
+     *
+     * @param channels image channels.
+     * @param height image height.
+     * @param width image width.
+     * @return the layout.
+     */
+    public static ImageLayout idx(int channels, int height, int width) {
+        return new ImageLayout(channels, height, width, Naming.FLAT_CHW, 255.0);
     }
 
     @Override
@@ -373,6 +387,25 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
             TextFormat.merge(text, b);
         } catch (TextFormat.ParseException e) {
             throw new IllegalArgumentException("not an image layout: '" + text + "': " + e.getMessage(), e);
+        }
+        return fromProto(b.build());
+    }
+
+    /**
+     * This layout with the fields that a protobuf text form sets replaced, e.g.
+     * {@code naming: "CHW" scale: 1} (the fields of {@link #toText()}).
+     *
+     * @param text fields in protobuf text form.
+     * @return the layout.
+     * @throws IllegalArgumentException if the text is not protobuf text of a layout's fields, or
+     *     the result is not a valid layout.
+     */
+    public ImageLayout withText(String text) {
+        ImageLayoutProto.Builder b = toProto().toBuilder();
+        try {
+            TextFormat.merge(text, b);
+        } catch (TextFormat.ParseException e) {
+            throw new IllegalArgumentException("not image layout fields: '" + text + "': " + e.getMessage(), e);
         }
         return fromProto(b.build());
     }

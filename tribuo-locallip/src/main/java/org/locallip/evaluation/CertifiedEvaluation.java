@@ -55,12 +55,13 @@ import java.util.logging.Logger;
  * @param failureProbability the failure probability of one certificate (0 for SOUND, NaN for ESTIMATE).
  * @param sniter the power iterations used (ESTIMATE).
  * @param optIter the BCP rounds used.
+ * @param lanczosSteps the Lanczos steps used (PROBABILISTIC).
  * @param seconds wall-clock time of the evaluation.
  */
 public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Double> certifiedAccuracy,
         Map<String, Double> pgdAccuracy, Map<String, Integer> certifiedButBroken, List<double[]> radiusCurve,
         Map<String, Integer> numericalFailures, Guarantee guarantee, double failureProbability, int sniter,
-        int optIter, double seconds) {
+        int optIter, int lanczosSteps, double seconds) {
 
     private static final Logger logger = Logger.getLogger(CertifiedEvaluation.class.getName());
 
@@ -159,7 +160,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         }
         return new CertifiedEvaluation(y.length, clean.accuracy(), certified, attacked, broken, curve, failures,
                 options.guarantee(), options.failureProbability(), options.sniter(), options.optIter(),
-                (System.nanoTime() - start) / 1e9);
+                options.lanczosSteps(), (System.nanoTime() - start) / 1e9);
     }
 
     private static boolean[] robustInBatches(LocalLipModel model, PgdAttack attack, float[] x, long[] y, int batch,
@@ -189,10 +190,42 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
     }
 
     /**
+     * The evaluation as the testing metrics of a Tribuo model card (names to numbers, as
+     * {@code org.tribuo.interop.modelcard.TestingDetails} holds them), each name saying what was
+     * measured: {@code clean-accuracy}; per eps {@code certified-accuracy[eps=0.3, guarantee=sound]}
+     * (the guarantee named with every certified figure), {@code numerical-failures[eps=0.3]} and,
+     * if PGD ran, {@code pgd-accuracy[eps=0.3]} and {@code certified-but-broken[eps=0.3]};
+     * {@code failure-probability[guarantee=...]} (SOUND and PROBABILISTIC; an ESTIMATE states none);
+     * and the iteration counts the guarantee used: {@code bcp-rounds}, with
+     * {@code power-iterations} (ESTIMATE) or {@code lanczos-steps} (PROBABILISTIC).
+     *
+     * @return the metrics, in that order.
+     */
+    public Map<String, Double> testingMetrics() {
+        String g = "guarantee=" + guarantee.name().toLowerCase(Locale.ROOT);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("clean-accuracy", cleanAccuracy);
+        certifiedAccuracy.forEach((eps, v) -> m.put("certified-accuracy[eps=" + eps + ", " + g + "]", v));
+        numericalFailures.forEach((eps, v) -> m.put("numerical-failures[eps=" + eps + "]", v.doubleValue()));
+        pgdAccuracy.forEach((eps, v) -> m.put("pgd-accuracy[eps=" + eps + "]", v));
+        certifiedButBroken.forEach((eps, v) -> m.put("certified-but-broken[eps=" + eps + "]", v.doubleValue()));
+        if (guarantee != Guarantee.ESTIMATE) {
+            m.put("failure-probability[" + g + "]", failureProbability);
+        }
+        m.put("bcp-rounds", (double) optIter);
+        switch (guarantee) {
+            case ESTIMATE -> m.put("power-iterations", (double) sniter);
+            case PROBABILISTIC -> m.put("lanczos-steps", (double) lanczosSteps);
+            case SOUND -> { }
+        }
+        return m;
+    }
+
+    /**
      * The evaluation as one JSON object ({@code n}, {@code guarantee}, {@code failure_probability},
      * {@code clean_accuracy}, {@code certified_accuracy}, {@code numerical_failures},
      * {@code pgd_accuracy}, {@code certified_but_broken}, {@code radius_curve}, {@code sniter},
-     * {@code opt_iter}, {@code seconds}).
+     * {@code opt_iter}, {@code lanczos_steps}, {@code seconds}).
      *
      * @return the JSON text.
      */
@@ -208,6 +241,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         m.put("radius_curve", radiusCurve);
         m.put("sniter", sniter);
         m.put("opt_iter", optIter);
+        m.put("lanczos_steps", lanczosSteps);
         m.put("seconds", seconds);
         return JsonReport.write(m, false);
     }

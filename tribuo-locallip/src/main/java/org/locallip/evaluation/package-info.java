@@ -15,7 +15,8 @@
  */
 /**
  * The numbers people report for a certifiably robust Tribuo model on a test set: clean,
- * certified and PGD accuracy, and the certified accuracy against the radius.
+ * certified and PGD accuracy, and the certified accuracy against the radius; the model card (in
+ * the JSON form of Tribuo's model cards) that carries them.
  *
  * <p>Sits above {@code org.locallip} (it evaluates a {@link org.locallip.LocalLipModel}); nothing
  * below uses it.

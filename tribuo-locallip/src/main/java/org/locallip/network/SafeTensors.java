@@ -164,8 +164,8 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes a file atomically (to a temporary file in the same folder, synced, then renamed), so
-     * that a failed write never destroys an earlier good file.
+     * Writes a file atomically ({@link AtomicFiles}), so that a failed write never destroys an
+     * earlier good file.
      *
      * @param path the file.
      * @param tensors tensors by name, written in this order.

@@ -117,6 +117,31 @@ public final class Weights implements java.io.Serializable {
     }
 
     /**
+     * Reads a weights file that holds the spec's parameters and nothing else, named as a PyTorch
+     * {@code state_dict} of the network's {@code nn.Sequential} names them ({@code 0.weight},
+     * {@code 1.threshold}, ...; saved with {@code safetensors.torch.save_file}) or with this
+     * project's {@code param.} prefix ({@link #write}, the golden files' parameters).
+     *
+     * @param spec the network the weights are for.
+     * @param contents the file's contents.
+     * @return the weights.
+     * @throws IllegalArgumentException naming the tensor, if one is missing, is not a parameter
+     *     of the spec, appears under both names, or has the wrong shape or type, or if a value
+     *     is not finite.
+     */
+    public static Weights fromStateDict(NetworkSpec spec, SafeTensors.Contents contents) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        contents.tensors().forEach((name, t) -> {
+            String param = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
+            if (params.put(param, t) != null) {
+                throw new IllegalArgumentException("parameter '" + param + "' appears twice, as '" + param
+                        + "' and as '" + PREFIX + param + "'");
+            }
+        });
+        return new Weights(spec, params);
+    }
+
+    /**
      * Reads weights from a safetensors file.
      *
      * @param spec the network.

@@ -18,6 +18,7 @@
  * ({@link org.locallip.network.NetworkSpec}), the preset architectures, and the weights with their
  * safetensors files.
  *
- * <p>Uses {@code org.locallip.layer} and {@code org.locallip.tensor}; nothing of DJL.
+ * <p>Uses {@code org.locallip.layer}, {@code org.locallip.tensor} and {@code org.locallip.io};
+ * nothing of DJL.
  */
 package org.locallip.network;

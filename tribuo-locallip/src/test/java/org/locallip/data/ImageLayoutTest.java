@@ -86,6 +86,20 @@ class ImageLayoutTest {
                 () -> new ImageLayout(1, 28, 28, ImageLayout.Naming.CHW, 1, 1.0, 0.0));
     }
 
+    /** Fields set in protobuf text replace the layout's; the others stay; bad text or values are refused. */
+    @Test
+    void withTextReplacesOnlyTheFieldsItSets() {
+        ImageLayout base = ImageLayout.idx(3, 32, 32);
+        ImageLayout chw = base.withText("naming: \"CHW\" scale: 1");
+        assertEquals(new ImageLayout(3, 32, 32, ImageLayout.Naming.CHW, 1.0), chw);
+        assertEquals(base, base.withText(""));
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class, () -> base.withText("scale 1"));
+        assertTrue(syntax.getMessage().contains("not image layout fields"), syntax.getMessage());
+        IllegalArgumentException value = assertThrows(IllegalArgumentException.class, () -> base.withText("scale: -1"));
+        assertTrue(value.getMessage().contains("scale"), value.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> base.withText("naming: \"RGB\""));
+    }
+
     @Test
     void augmentationFlipsAndShiftsDeterministically() {
         ImageLayout l = new ImageLayout(1, 2, 3, ImageLayout.Naming.CHW, 1.0);

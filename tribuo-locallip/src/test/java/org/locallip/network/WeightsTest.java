@@ -67,6 +67,47 @@ class WeightsTest {
         assertArrayEquals(golden.get("param.9.weight").floats(), w.tensors().get("9.weight").floats(), 0f);
     }
 
+    /**
+     * A PyTorch state_dict ({@code 0.weight}, as {@code nn.Sequential} names parameters) and a
+     * file of this project ({@code param.0.weight}) give the same weights; a file with anything
+     * else, a parameter under both names or a missing one is refused, naming the tensor.
+     */
+    @Test
+    void stateDictsImportUnderEitherNameAndNothingElse() throws IOException {
+        NetworkSpec spec = Presets.get("small_maxmin");
+        Weights w = Weights.initialise(spec, 5);
+        Path stateDict = dir.resolve("state_dict.safetensors");
+        SafeTensors.write(stateDict, w.tensors(), Map.of());
+        Path prefixed = dir.resolve("prefixed.safetensors");
+        w.write(prefixed);
+        for (Path file : new Path[] {stateDict, prefixed}) {
+            Weights back = Weights.fromStateDict(spec, SafeTensors.read(file));
+            assertEquals(w.tensors().keySet(), back.tensors().keySet(), file.toString());
+            w.tensors().forEach((name, t) -> assertArrayEquals(t.floats(), back.tensors().get(name).floats(), 0f,
+                    name));
+        }
+
+        SafeTensors.Contents golden;
+        try (var in = getClass().getResourceAsStream("/golden/small_relux.safetensors")) {
+            golden = SafeTensors.read(in, "small_relux");
+        }
+        IllegalArgumentException extra = assertThrows(IllegalArgumentException.class,
+                () -> Weights.fromStateDict(Presets.get("small_relux"), golden));
+        assertTrue(extra.getMessage().contains("unexpected parameter '"), extra.getMessage());
+
+        Map<String, Tensor> both = new java.util.LinkedHashMap<>(w.tensors());
+        both.put(Weights.PREFIX + "0.bias", w.tensors().get("0.bias"));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> Weights.fromStateDict(spec, new SafeTensors.Contents(both, Map.of())));
+        assertTrue(twice.getMessage().contains("'0.bias' appears twice"), twice.getMessage());
+
+        Map<String, Tensor> missing = new java.util.LinkedHashMap<>(w.tensors());
+        missing.remove("3.max");
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> Weights.fromStateDict(spec, new SafeTensors.Contents(missing, Map.of())));
+        assertTrue(absent.getMessage().contains("missing parameter '3.max'"), absent.getMessage());
+    }
+
     @Test
     void initialisationFollowsTheReference() {
         Weights w = Weights.initialise(Presets.get("mnist_4c3f_relux"), 7);
