@@ -42,10 +42,10 @@ import java.util.Objects;
  * scaled. This is the one place where Tribuo examples meet the (C, H, W) tensors of the network.
  *
  * <p>Tribuo examples are sparse: {@code IDXDataSource} names pixels {@code "000".."783"} (the
- * flat index, zero-padded to the width of the pixel count), drops zero pixels, and numbers feature
- * IDs over the features it has seen, so a feature's ID is not its pixel position. The layout maps
- * feature NAMES to positions. A name is the {@linkplain #pixelPrefix() pixel prefix} (empty by
- * default) followed by:
+ * flat index, zero-padded to the width of the pixel count), drops zero pixels (this package's
+ * {@link DenseIDXDataSource} keeps them), and numbers feature IDs over the features it has seen,
+ * so a feature's ID is not its pixel position. The layout maps feature NAMES to positions. A name
+ * is the {@linkplain #pixelPrefix() pixel prefix} (empty by default) followed by:
  * <ul>
  *   <li>{@link Naming#FLAT_CHW}: the decimal flat index in (C, H, W) order, as
  *   {@code IDXDataSource} writes for (N, H, W) or (N, C, H, W) IDX files;</li>
@@ -58,9 +58,10 @@ import java.util.Objects;
  * {@code IDXDataSource}), plain after a prefix ({@code "pixel0".."pixel783"}, as CSV exports name
  * their columns).
  *
- * <p>Missing features are zero pixels. A pixel's value is {@code raw / scale} (IDX gives 0..255,
- * so the default scale is 255), and must land in [{@code minValue}, {@code maxValue}]; a
- * non-finite value or one out of range is an error naming the feature. A feature whose name is
+ * <p>Missing features are zero pixels (an example with no features is a black image). A pixel's
+ * value is {@code raw / scale} (IDX gives 0..255, so the default scale is 255), and must land in
+ * [{@code minValue}, {@code maxValue}]; a non-finite value or one out of range is an error naming
+ * the feature. A feature whose name is
  * not a pixel name (an extra column such as an id) is refused with an error naming it, or skipped
  * when {@link #extraFeatures()} is {@link ExtraFeatures#IGNORE}; a name of the pixel form that lies
  * outside the image (e.g. {@code "pixel784"} for 28x28 images) is always an error, so that images
@@ -419,12 +420,14 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
      * @param out the array, at least {@code n * size()} long; zeroed here first.
      * @param offset where the first example starts in {@code out} (a multiple of {@link #size()};
      *     errors name examples by {@code offset / size()} plus their place in the list).
+     * @return the number of features read as pixels (the others were extra features, ignored).
      * @throws IllegalArgumentException for a feature that is not a pixel of the layout (unless
      *     extra features are ignored), a pixel name outside the image, a non-finite value or one
      *     outside [{@code minValue}, {@code maxValue}], naming the feature and the example.
      */
-    public void toDense(List<? extends Example<?>> examples, float[] out, int offset) {
+    public int toDense(List<? extends Example<?>> examples, float[] out, int offset) {
         int size = size();
+        int read = 0;
         java.util.Arrays.fill(out, offset, offset + examples.size() * size, 0f);
         for (int e = 0; e < examples.size(); e++) {
             int base = offset + e * size;
@@ -451,8 +454,10 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
                             + maxValue * scale + "] (pixel range [" + minValue + ", " + maxValue + "] times scale " + scale + ")");
                 }
                 out[base + p] = (float) v;
+                read++;
             }
         }
+        return read;
     }
 
     /** For messages: the shape and the names this layout knows, e.g. "FLAT_CHW layout 1x28x28 (pixels '000'..'783')". */
