@@ -78,6 +78,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class DenseIDXDataSource implements ConfigurableDataSource<Label> {
 
+    /** List capacity before reading: a header's count is not trusted with memory before the data is there. */
+    private static final int INITIAL_CAPACITY = 1 << 16;
+
     @Config(mandatory = true, description = "Path to the IDX file of the images, gzipped or not"
             + " (e.g. train-images-idx3-ubyte.gz).")
     private Path featuresPath;
@@ -141,7 +144,7 @@ public final class DenseIDXDataSource implements ConfigurableDataSource<Label> {
             for (int i = 0; i < names.length; i++) {
                 names[i] = ImageLayout.idxName(i, names.length);
             }
-            List<Example<Label>> out = new ArrayList<>(n);
+            List<Example<Label>> out = new ArrayList<>(Math.min(n, INITIAL_CAPACITY));
             double[] values = new double[names.length];
             for (int e = 0; e < n; e++) {
                 try {
@@ -173,7 +176,7 @@ public final class DenseIDXDataSource implements ConfigurableDataSource<Label> {
             }
             boolean integral = header.type != IDXType.FLOAT && header.type != IDXType.DOUBLE;
             double[] value = new double[1];
-            List<String> labels = new ArrayList<>(header.shape[0]);
+            List<String> labels = new ArrayList<>(Math.min(header.shape[0], INITIAL_CAPACITY));
             for (int i = 0; i < header.shape[0]; i++) {
                 try {
                     readValues(header.type, in, value);
