@@ -39,25 +39,52 @@ final class SyntheticImages {
     private SyntheticImages() {}
 
     static MutableDataset<Label> bands(int n, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
         MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("bands", new LabelFactory()),
                 new LabelFactory());
+        int[][] images = bandImages(n, seed);
         for (int i = 0; i < n; i++) {
-            boolean top = i % 2 == 0;
             List<String> names = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             for (int p = 0; p < 64; p++) {
-                int row = p / 8;
-                double v = ((top && row < 3) || (!top && row > 4)) ? 200 + rng.nextInt(56) : rng.nextInt(40);
-                if (v != 0) {
+                if (images[i][p] != 0) {
                     names.add(LAYOUT.featureName(p));
-                    values.add(v);
+                    values.add((double) images[i][p]);
                 }
             }
-            data.add(new ArrayExample<>(new Label(top ? "top" : "bottom"), names.toArray(new String[0]),
+            data.add(new ArrayExample<>(new Label(bandLabel(i)), names.toArray(new String[0]),
                     values.stream().mapToDouble(Double::doubleValue).toArray()));
         }
         return data;
+    }
+
+    /**
+     * The pixels of {@link #bands}: image {@code i} is a "top" band when {@code i} is even.
+     *
+     * @param n the number of images.
+     * @param seed the noise's seed.
+     * @return {@code n} arrays of 64 values in 0..255, row by row.
+     */
+    static int[][] bandImages(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[][] images = new int[n][64];
+        for (int i = 0; i < n; i++) {
+            boolean top = bandLabel(i).equals("top");
+            for (int p = 0; p < 64; p++) {
+                int row = p / 8;
+                images[i][p] = ((top && row < 3) || (!top && row > 4)) ? 200 + rng.nextInt(56) : rng.nextInt(40);
+            }
+        }
+        return images;
+    }
+
+    /**
+     * The label of band image {@code i}.
+     *
+     * @param i the image.
+     * @return "top" or "bottom".
+     */
+    static String bandLabel(int i) {
+        return i % 2 == 0 ? "top" : "bottom";
     }
 
     static LocalLipTrainer.Builder smallTrainer() {

@@ -15,12 +15,11 @@
  */
 package org.locallip.cli;
 
+import org.locallip.data.DenseIDXDataSource;
 import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
 import org.tribuo.dataset.DatasetView;
-import org.tribuo.datasource.IDXDataSource;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -30,7 +29,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The train/test split the CLI works on, read with Tribuo's {@link IDXDataSource}.
+ * The train/test split the CLI works on. IDX files are read with {@link DenseIDXDataSource}, which
+ * keeps every pixel, so that an all-black image is an example like any other (Tribuo's
+ * {@code IDXDataSource} leaves it without features, and {@code MutableDataset} refuses it).
  *
  * <ul>
  *   <li>No directory: the bundled MNIST sample (10,000 digits, already shuffled): the first
@@ -86,14 +87,13 @@ record DataSets(Dataset<Label> train, Dataset<Label> test, int[] imageShape, Str
         }
         Path trainImages = find(dir, "train-images-idx3-ubyte");
         if (trainImages != null) {
-            Dataset<Label> train = read(trainImages, required(dir, "train-labels-idx1-ubyte"));
+            Idx train = Idx.read(trainImages, required(dir, "train-labels-idx1-ubyte"));
             Path testImages = required(dir, "t10k-images-idx3-ubyte");
-            Dataset<Label> test = read(testImages, required(dir, "t10k-labels-idx1-ubyte"));
-            int[] shape = idxShape(trainImages);
-            if (!java.util.Arrays.equals(shape, idxShape(testImages))) {
+            Idx test = Idx.read(testImages, required(dir, "t10k-labels-idx1-ubyte"));
+            if (!java.util.Arrays.equals(train.shape(), test.shape())) {
                 throw new IOException("the training and test images in " + dir + " have different shapes");
             }
-            return new DataSets(train, test, shape, dir.toString());
+            return new DataSets(train.data(), test.data(), train.shape(), dir.toString());
         }
         if (Files.isRegularFile(dir.resolve("test_batch.bin"))) {
             return new DataSets(new MutableDataset<>(new org.locallip.data.Cifar10DataSource(dir, true)),
@@ -111,8 +111,8 @@ record DataSets(Dataset<Label> train, Dataset<Label> test, int[] imageShape, Str
 
     private static DataSets split(Path images, Path labels, double trainFraction, String source)
             throws IOException {
-        Dataset<Label> all = read(images, labels);
-        int n = all.size();
+        Idx all = Idx.read(images, labels);
+        int n = all.data().size();
         int nTrain = (int) Math.round(n * trainFraction);
         int[] trainIdx = new int[nTrain];
         int[] testIdx = new int[n - nTrain];
@@ -123,29 +123,26 @@ record DataSets(Dataset<Label> train, Dataset<Label> test, int[] imageShape, Str
                 testIdx[i - nTrain] = i;
             }
         }
-        return new DataSets(new DatasetView<>(all, trainIdx, "train"), new DatasetView<>(all, testIdx, "test"),
-                idxShape(images), source);
+        return new DataSets(new DatasetView<>(all.data(), trainIdx, "train"),
+                new DatasetView<>(all.data(), testIdx, "test"), all.shape(), source);
     }
 
-    /** {@code {1, rows, cols}} from an IDX image file's header (gzip or not). */
-    private static int[] idxShape(Path images) throws IOException {
-        try (InputStream raw = Files.newInputStream(images);
-                InputStream in = images.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
-                java.io.DataInputStream data = new java.io.DataInputStream(in)) {
-            int magic = data.readInt();
-            if ((magic >>> 8) != 0x08 || (magic & 0xff) != 3) {
-                throw new IOException(images + " is not an IDX file of unsigned-byte images (magic " + magic + ")");
+    /**
+     * One pair of IDX files.
+     *
+     * @param data the images, every pixel kept.
+     * @param shape {@code {1, rows, columns}}.
+     */
+    private record Idx(Dataset<Label> data, int[] shape) {
+
+        static Idx read(Path images, Path labels) throws IOException {
+            DenseIDXDataSource source = new DenseIDXDataSource(images, labels);
+            int[] dims = source.imageShape();
+            if (dims.length != 2) {
+                throw new IOException("cannot read " + images + ": its images have shape "
+                        + java.util.Arrays.toString(dims) + ", not (rows, columns) of grey pixels");
             }
-            data.readInt();
-            return new int[] {1, data.readInt(), data.readInt()};
-        }
-    }
-
-    private static Dataset<Label> read(Path images, Path labels) throws IOException {
-        try {
-            return new MutableDataset<>(new IDXDataSource<>(images, labels, new LabelFactory()));
-        } catch (IllegalStateException e) {
-            throw new IOException("cannot read " + images + " / " + labels + ": " + e.getMessage(), e);
+            return new Idx(new MutableDataset<>(source), new int[] {1, dims[0], dims[1]});
         }
     }
 

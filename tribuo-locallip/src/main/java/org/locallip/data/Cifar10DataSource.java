@@ -15,14 +15,15 @@
  */
 package org.locallip.data;
 
+import com.oracle.labs.mlrg.olcut.config.Config;
+
+import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
 import org.tribuo.OutputFactory;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.DataSourceProvenance;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,12 +36,14 @@ import java.util.List;
 /**
  * CIFAR-10 in its binary version ({@code data_batch_1.bin} .. {@code data_batch_5.bin},
  * {@code test_batch.bin}: records of 3073 bytes, a label byte then 3072 pixel bytes in CHW order)
- * as a Tribuo data source. Pixels are named {@code "c:h:w"} ({@link ImageLayout.Naming#CHW};
- * {@link #LAYOUT}), zero pixels are left out as Tribuo does, labels are the CIFAR-10 class names.
- * A file whose size is not a whole number of records, or a label byte above 9, is an error that
- * names the file and the record.
+ * as a Tribuo data source, configurable from OLCUT ({@code directory}, {@code split}). Pixels are
+ * named {@code "c:h:w"} ({@link ImageLayout.Naming#CHW}; {@link #LAYOUT}) and every pixel is kept,
+ * zeros included, so that an all-black image is an example like any other; labels are the
+ * CIFAR-10 class names. A file whose size is not a whole number of records, or a label byte above
+ * 9, is an error that names the file and the record. The provenance holds the folder, the split
+ * and a hash of the files read ({@link FolderDataSourceProvenance}).
  */
-public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
+public final class Cifar10DataSource implements ConfigurableDataSource<Label> {
 
     /** The layout of CIFAR-10 images: 3x32x32, CHW names, bytes scaled to [0, 1]. */
     public static final ImageLayout LAYOUT = new ImageLayout(3, 32, 32, ImageLayout.Naming.CHW, 255.0);
@@ -49,12 +52,57 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
     public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
             "frog", "horse", "ship", "truck");
 
-    private static final int PIXELS = 3 * 32 * 32;
-    private static final int RECORD = PIXELS + 1;
+    private static final int RECORD = LAYOUT.size() + 1;
 
-    private final List<Example<Label>> examples;
-    private final DataSourceProvenance provenance;
+    /** The splits of CIFAR-10 and their files. */
+    public enum Split {
+        /** The five data batches, 50,000 images. */
+        TRAIN(List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin")),
+        /** The test batch, 10,000 images. */
+        TEST(List.of("test_batch.bin"));
+
+        private final List<String> files;
+
+        Split(List<String> files) {
+            this.files = files;
+        }
+
+        /**
+         * The split's files.
+         *
+         * @return their names, in reading order.
+         */
+        public List<String> files() {
+            return files;
+        }
+    }
+
+    @Config(mandatory = true, description = "The folder of CIFAR-10's binary files (cifar-10-batches-bin).")
+    private Path directory;
+
+    @Config(mandatory = true, description = "Which split: TRAIN (data_batch_1..5.bin) or TEST (test_batch.bin).")
+    private Split split;
+
     private final LabelFactory factory = new LabelFactory();
+    private List<Example<Label>> examples;
+    private FolderDataSourceProvenance provenance;
+
+    /** For OLCUT. */
+    private Cifar10DataSource() {}
+
+    /**
+     * Reads a split.
+     *
+     * @param directory the folder of the binary files ({@code cifar-10-batches-bin}).
+     * @param split which split.
+     * @throws IOException if a file is missing, truncated or corrupt.
+     */
+    public Cifar10DataSource(Path directory, Split split) throws IOException {
+        this.directory = directory;
+        this.split = split;
+        postConfig();
+    }
 
     /**
      * Reads the training split ({@code train = true}: the five data batches) or the test split.
@@ -64,24 +112,29 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
      * @throws IOException if a file is missing, truncated or corrupt.
      */
     public Cifar10DataSource(Path dir, boolean train) throws IOException {
-        List<Path> files = new ArrayList<>();
-        if (train) {
-            for (int i = 1; i <= 5; i++) {
-                files.add(dir.resolve("data_batch_" + i + ".bin"));
-            }
-        } else {
-            files.add(dir.resolve("test_batch.bin"));
-        }
-        List<Example<Label>> out = new ArrayList<>();
-        for (Path f : files) {
-            read(f, out);
-        }
-        this.examples = Collections.unmodifiableList(out);
-        this.provenance = new SimpleDataSourceProvenance("CIFAR-10 " + (train ? "train" : "test") + " from " + dir,
-                factory);
+        this(dir, train ? Split.TRAIN : Split.TEST);
     }
 
-    private static void read(Path file, List<Example<Label>> out) throws IOException {
+    /**
+     * Reads the split's files (OLCUT calls this after configuring the fields).
+     *
+     * @throws IOException if a file is missing, truncated or corrupt.
+     */
+    @Override
+    public void postConfig() throws IOException {
+        DenseExamples dense = new DenseExamples(LAYOUT);
+        FolderDataSourceProvenance.ContentHash hash = new FolderDataSourceProvenance.ContentHash(directory);
+        List<Example<Label>> out = new ArrayList<>();
+        for (String name : split.files()) {
+            Path file = directory.resolve(name);
+            read(file, dense, out);
+            hash.add(file);
+        }
+        this.examples = Collections.unmodifiableList(out);
+        this.provenance = new FolderDataSourceProvenance(this, hash.value());
+    }
+
+    private void read(Path file, DenseExamples dense, List<Example<Label>> out) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("CIFAR-10 file " + file + " does not exist");
         }
@@ -90,12 +143,9 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
             throw new IOException("CIFAR-10 file " + file + " has " + size + " bytes, not a whole number of "
                     + RECORD + "-byte records (truncated or not CIFAR-10)");
         }
-        String[] names = new String[PIXELS];
-        for (int i = 0; i < PIXELS; i++) {
-            names[i] = LAYOUT.featureName(i);
-        }
         byte[] record = new byte[RECORD];
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        double[] pixels = new double[RECORD - 1];
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             for (long r = 0; r < size / RECORD; r++) {
                 if (in.readNBytes(record, 0, RECORD) != RECORD) {
                     throw new IOException("CIFAR-10 file " + file + " ended inside record " + r);
@@ -105,17 +155,10 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
                     throw new IOException("CIFAR-10 file " + file + ", record " + r + ": label byte " + label
                             + " is not a class (0-9)");
                 }
-                List<String> n = new ArrayList<>();
-                List<Double> v = new ArrayList<>();
-                for (int i = 0; i < PIXELS; i++) {
-                    int px = record[i + 1] & 0xFF;
-                    if (px != 0) {
-                        n.add(names[i]);
-                        v.add((double) px);
-                    }
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = record[i + 1] & 0xFF;
                 }
-                out.add(new ArrayExample<>(new Label(CLASSES.get(label)), n.toArray(new String[0]),
-                        v.stream().mapToDouble(Double::doubleValue).toArray()));
+                out.add(dense.example(factory.generateOutput(CLASSES.get(label)), pixels));
             }
         }
     }
@@ -126,7 +169,7 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
     }
 
     @Override
-    public DataSourceProvenance getProvenance() {
+    public FolderDataSourceProvenance getProvenance() {
         return provenance;
     }
 
@@ -142,5 +185,10 @@ public final class Cifar10DataSource implements org.tribuo.DataSource<Label> {
      */
     public int size() {
         return examples.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Cifar10DataSource(directory=" + directory + ",split=" + split + ")";
     }
 }

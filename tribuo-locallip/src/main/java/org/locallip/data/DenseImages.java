@@ -55,7 +55,8 @@ public final class DenseImages {
      * @param labelIds the label domain that numbers the classes.
      * @return the dense images.
      * @throws IllegalArgumentException if the dataset is empty, too large for one array, has a
-     *     label outside {@code labelIds}, or a feature that does not fit the layout.
+     *     label outside {@code labelIds}, a feature that does not fit the layout, or not one
+     *     feature that is a pixel of it (every feature ignored as extra: a wrong prefix or naming).
      */
     public static DenseImages of(Dataset<Label> dataset, ImageLayout layout, ImmutableOutputInfo<Label> labelIds) {
         int n = dataset.size();
@@ -70,6 +71,7 @@ public final class DenseImages {
         long[] labels = new long[n];
         List<Example<Label>> chunk = new ArrayList<>(1024);
         int done = 0;
+        long read = 0;
         for (Example<Label> e : dataset) {
             int id = labelIds.getID(e.getOutput());
             if (id < 0) {
@@ -79,17 +81,18 @@ public final class DenseImages {
             labels[done + chunk.size()] = id;
             chunk.add(e);
             if (chunk.size() == 1024) {
-                convert(layout, chunk, pixels, done);
+                read += layout.toDense(chunk, pixels, done * layout.size());
                 done += chunk.size();
                 chunk.clear();
             }
         }
-        convert(layout, chunk, pixels, done);
+        read += layout.toDense(chunk, pixels, done * layout.size());
+        if (read == 0 && dataset.getFeatureMap().size() > 0) {
+            throw new IllegalArgumentException("none of the " + n + " examples' " + dataset.getFeatureMap().size()
+                    + " feature names (e.g. '" + dataset.getFeatureMap().iterator().next().getName() + "') is a pixel"
+                    + " of " + layout + ", whose extra features are ignored: check its pixelPrefix and naming");
+        }
         return new DenseImages(layout, pixels, labels);
-    }
-
-    private static void convert(ImageLayout layout, List<Example<Label>> chunk, float[] pixels, int first) {
-        layout.toDense(chunk, pixels, first * layout.size());
     }
 
     /**

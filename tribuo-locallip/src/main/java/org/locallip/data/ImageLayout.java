@@ -28,6 +28,9 @@ import org.locallip.protos.ImageLayoutProto;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -39,20 +42,30 @@ import java.util.Objects;
  * scaled. This is the one place where Tribuo examples meet the (C, H, W) tensors of the network.
  *
  * <p>Tribuo examples are sparse: {@code IDXDataSource} names pixels {@code "000".."783"} (the
- * flat index, zero-padded to the width of the pixel count), drops zero pixels, and numbers feature
- * IDs over the features it has seen, so a feature's ID is not its pixel position. The layout maps
- * feature NAMES to positions:
+ * flat index, zero-padded to the width of the pixel count), drops zero pixels (this package's
+ * {@link DenseIDXDataSource} keeps them), and numbers feature IDs over the features it has seen,
+ * so a feature's ID is not its pixel position. The layout maps feature NAMES to positions. A name
+ * is the {@linkplain #pixelPrefix() pixel prefix} (empty by default) followed by:
  * <ul>
- *   <li>{@link Naming#FLAT_CHW}: the name is the decimal flat index in (C, H, W) order, as
- *   {@code IDXDataSource} writes for (N, H, W) or (N, C, H, W) IDX files (leading zeros allowed);</li>
+ *   <li>{@link Naming#FLAT_CHW}: the decimal flat index in (C, H, W) order, as
+ *   {@code IDXDataSource} writes for (N, H, W) or (N, C, H, W) IDX files;</li>
  *   <li>{@link Naming#FLAT_HWC}: the flat index in (H, W, C) order (channels-last IDX files);</li>
- *   <li>{@link Naming#CHW}: {@code "c:h:w"}, three decimal coordinates (the CIFAR-10 and
- *   TinyImageNet sources of this project).</li>
+ *   <li>{@link Naming#CHW}: {@code "c:h:w"}, three decimal coordinates (the CIFAR-10 source of
+ *   this project).</li>
  * </ul>
- * Missing features are zero pixels. A pixel's value is {@code raw / scale} (IDX gives 0..255, so
- * the default scale is 255), and must land in [{@code minValue}, {@code maxValue}]; a feature
- * outside the layout, a non-finite value or one out of range is an error naming the feature.
- * Immutable once configured.
+ * Leading zeros are allowed when reading. This layout writes names ({@link #featureName}) the way
+ * their sources do: flat indices zero-padded when there is no prefix ({@code "000".."783"}, as
+ * {@code IDXDataSource}), plain after a prefix ({@code "pixel0".."pixel783"}, as CSV exports name
+ * their columns).
+ *
+ * <p>Missing features are zero pixels (an example with no features is a black image). A pixel's
+ * value is {@code raw / scale} (IDX gives 0..255, so the default scale is 255), and must land in
+ * [{@code minValue}, {@code maxValue}]; a non-finite value or one out of range is an error naming
+ * the feature. A feature whose name is
+ * not a pixel name (an extra column such as an id) is refused with an error naming it, or skipped
+ * when {@link #extraFeatures()} is {@link ExtraFeatures#IGNORE}; a name of the pixel form that lies
+ * outside the image (e.g. {@code "pixel784"} for 28x28 images) is always an error, so that images
+ * of another size are never silently cropped. Immutable once configured.
  */
 public final class ImageLayout implements Configurable, Provenancable<ConfiguredObjectProvenance>, Serializable {
 
@@ -67,6 +80,25 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         /** {@code "c:h:w"}. */
         CHW
     }
+
+    /** What to do with features that are not pixels of the layout (extra columns). */
+    public enum ExtraFeatures {
+        /** An error naming the feature (the default). */
+        REFUSE,
+        /** Skipped: they take no part in the image (a pixel name outside the image is still an error). */
+        IGNORE
+    }
+
+    /**
+     * The policy of layouts that do not set one, among them every layout serialised before the
+     * policy existed (the codec leaves it unwritten, so that such layouts are written as before).
+     */
+    private static final ExtraFeatures DEFAULT_EXTRA_FEATURES = ExtraFeatures.REFUSE;
+
+    /** {@link #locate}: the name is not a pixel name. */
+    private static final int NOT_A_PIXEL = -1;
+    /** {@link #locate}: the name has the form of a pixel name but lies outside the image. */
+    private static final int OUTSIDE = -2;
 
     @Config(mandatory = true, description = "Image channels.")
     private int channels;
@@ -88,6 +120,14 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
 
     @Config(description = "Largest allowed pixel value after scaling.")
     private double maxValue = 1.0;
+
+    @Config(description = "Text before every pixel name, e.g. 'pixel' for the columns pixel0..pixel783 of CSV exports;"
+            + " empty (the default) for IDXDataSource's names 000..783. Must not end with a digit or hold white space.")
+    private String pixelPrefix = "";
+
+    @Config(description = "Features that are not pixel names (extra columns such as an id): REFUSE them with an error"
+            + " naming the feature (the default), or IGNORE them.")
+    private ExtraFeatures extraFeatures = DEFAULT_EXTRA_FEATURES;
 
     private transient Map<String, Integer> positions;
 
@@ -120,6 +160,25 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
      */
     public ImageLayout(int channels, int height, int width, Naming naming, double scale, double minValue,
             double maxValue) {
+        this(channels, height, width, naming, scale, minValue, maxValue, "", DEFAULT_EXTRA_FEATURES);
+    }
+
+    /**
+     * Creates a layout with every setting.
+     *
+     * @param channels image channels.
+     * @param height image height.
+     * @param width image width.
+     * @param naming how names encode positions.
+     * @param scale the divisor of raw values.
+     * @param minValue the smallest allowed pixel value after scaling.
+     * @param maxValue the largest allowed pixel value after scaling.
+     * @param pixelPrefix the text before every pixel name (empty for IDX names).
+     * @param extraFeatures what to do with features that are not pixel names.
+     * @throws IllegalArgumentException if a setting is invalid (the message names it).
+     */
+    public ImageLayout(int channels, int height, int width, Naming naming, double scale, double minValue,
+            double maxValue, String pixelPrefix, ExtraFeatures extraFeatures) {
         this.channels = channels;
         this.height = height;
         this.width = width;
@@ -127,6 +186,8 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         this.scale = scale;
         this.minValue = minValue;
         this.maxValue = maxValue;
+        this.pixelPrefix = pixelPrefix;
+        this.extraFeatures = extraFeatures;
         try {
             postConfig();
         } catch (PropertyException e) {
@@ -159,11 +220,49 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         return new ImageLayout(channels, height, width, Naming.FLAT_CHW, 255.0);
     }
 
+    /**
+     * The name {@code IDXDataSource} gives a value of an example: its index, zero-padded to the
+     * number of digits of the example's size.
+     *
+     * @param index the flat index of the value.
+     * @param size the number of values of an example (784 for MNIST).
+     * @return the name, e.g. {@code "007"}.
+     */
+    public static String idxName(int index, int size) {
+        return String.format("%0" + Integer.toString(size).length() + "d", index);
+    }
+
+    /**
+     * This layout with another pixel prefix.
+     *
+     * @param prefix the text before every pixel name, e.g. {@code "pixel"} (empty for IDX names).
+     * @return the new layout.
+     * @throws IllegalArgumentException if the prefix is invalid.
+     */
+    public ImageLayout withPixelPrefix(String prefix) {
+        return new ImageLayout(channels, height, width, naming, scale, minValue, maxValue, prefix, extraFeatures);
+    }
+
+    /**
+     * This layout with another policy for features that are not pixel names.
+     *
+     * @param policy {@link ExtraFeatures#REFUSE} or {@link ExtraFeatures#IGNORE}.
+     * @return the new layout.
+     * @throws IllegalArgumentException if the policy is null.
+     */
+    public ImageLayout withExtraFeatures(ExtraFeatures policy) {
+        return new ImageLayout(channels, height, width, naming, scale, minValue, maxValue, pixelPrefix, policy);
+    }
+
     @Override
     public void postConfig() {
         if (channels < 1 || height < 1 || width < 1) {
             throw new PropertyException("", "channels", "image shape must be positive, found "
                     + channels + "x" + height + "x" + width);
+        }
+        if ((long) channels * height * width > Integer.MAX_VALUE) {
+            throw new PropertyException("", "channels", "image shape " + channels + "x" + height + "x" + width
+                    + " has more pixels than an array holds");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new PropertyException("", "scale", "scale must be positive and finite, found " + scale);
@@ -173,7 +272,20 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
                     + minValue + " > " + maxValue);
         }
         if (naming == null) {
-            throw new PropertyException("", "naming", "naming must be set");
+            throw new PropertyException("", "naming", "naming must be FLAT_CHW, FLAT_HWC or CHW");
+        }
+        if (pixelPrefix == null) {
+            throw new PropertyException("", "pixelPrefix", "pixelPrefix must not be null (empty for IDX names)");
+        }
+        if (pixelPrefix.chars().anyMatch(Character::isWhitespace)) {
+            throw new PropertyException("", "pixelPrefix", "pixelPrefix '" + pixelPrefix + "' holds white space");
+        }
+        if (!pixelPrefix.isEmpty() && isDigit(pixelPrefix.charAt(pixelPrefix.length() - 1))) {
+            throw new PropertyException("", "pixelPrefix", "pixelPrefix '" + pixelPrefix + "' ends with a digit, so"
+                    + " a name such as '" + pixelPrefix + "10' would not say where the index starts");
+        }
+        if (extraFeatures == null) {
+            throw new PropertyException("", "extraFeatures", "extraFeatures must be REFUSE or IGNORE");
         }
     }
 
@@ -221,13 +333,29 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         return scale;
     }
 
+    /** @return the text before every pixel name (empty for IDX names). */
+    public String pixelPrefix() {
+        return pixelPrefix;
+    }
+
+    /** @return what happens to features that are not pixel names. */
+    public ExtraFeatures extraFeatures() {
+        return extraFeatures;
+    }
+
     /**
-     * The (C, H, W)-order position of a feature, or -1 if the name is not in the layout.
+     * The (C, H, W)-order position of a feature, or -1 if the name is not a pixel of the layout.
      *
      * @param name a feature name.
      * @return the flat CHW index, or -1.
      */
     public int position(String name) {
+        int p = locate(name);
+        return p >= 0 ? p : -1;
+    }
+
+    /** The position of a name, {@link #NOT_A_PIXEL}, or {@link #OUTSIDE}. */
+    private int locate(String name) {
         Integer p = positions().get(name);
         if (p != null) {
             return p;
@@ -240,56 +368,62 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         if (p == null) {
             // The canonical names, for speed; other spellings (leading zeros) are parsed.
             p = new HashMap<>(size() * 2);
-            int digits = Integer.toString(size()).length();
             for (int i = 0; i < size(); i++) {
-                p.put(canonicalName(i, digits), i);
+                p.put(featureName(i), i);
             }
             positions = p;
         }
         return p;
     }
 
-    private String canonicalName(int chw, int digits) {
-        int c = chw / (height * width);
-        int h = (chw / width) % height;
-        int w = chw % width;
-        return switch (naming) {
-            case FLAT_CHW -> String.format("%0" + digits + "d", chw);
-            case FLAT_HWC -> String.format("%0" + digits + "d", (h * width + w) * channels + c);
-            case CHW -> c + ":" + h + ":" + w;
-        };
+    private int parse(String name) {
+        if (!name.startsWith(pixelPrefix)) {
+            return NOT_A_PIXEL;
+        }
+        String rest = name.substring(pixelPrefix.length());
+        if (naming == Naming.CHW) {
+            String[] parts = rest.split(":", -1);
+            if (parts.length != 3 || !isNumber(parts[0]) || !isNumber(parts[1]) || !isNumber(parts[2])) {
+                return NOT_A_PIXEL;
+            }
+            long c = parseIndex(parts[0]);
+            long h = parseIndex(parts[1]);
+            long w = parseIndex(parts[2]);
+            if (c >= channels || h >= height || w >= width) {
+                return OUTSIDE;
+            }
+            return (int) ((c * height + h) * width + w);
+        }
+        if (!isNumber(rest)) {
+            return NOT_A_PIXEL;
+        }
+        long i = parseIndex(rest);
+        if (i >= size()) {
+            return OUTSIDE;
+        }
+        if (naming == Naming.FLAT_CHW) {
+            return (int) i;
+        }
+        int c = (int) (i % channels);
+        int hw = (int) (i / channels);
+        return c * height * width + hw;
     }
 
-    private int parse(String name) {
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** One or more ASCII digits. */
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> isDigit((char) c));
+    }
+
+    /** The value of ASCII digits, or {@code Long.MAX_VALUE} if it does not fit (outside any image). */
+    private static long parseIndex(String digits) {
         try {
-            if (naming == Naming.CHW) {
-                String[] parts = name.split(":");
-                if (parts.length != 3) {
-                    return -1;
-                }
-                int c = Integer.parseInt(parts[0]);
-                int h = Integer.parseInt(parts[1]);
-                int w = Integer.parseInt(parts[2]);
-                if (c < 0 || c >= channels || h < 0 || h >= height || w < 0 || w >= width) {
-                    return -1;
-                }
-                return (c * height + h) * width + w;
-            }
-            if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
-                return -1;
-            }
-            long i = Long.parseLong(name);
-            if (i >= size()) {
-                return -1;
-            }
-            if (naming == Naming.FLAT_CHW) {
-                return (int) i;
-            }
-            int c = (int) (i % channels);
-            int hw = (int) (i / channels);
-            return c * height * width + hw;
+            return Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            return -1;
+            return Long.MAX_VALUE;
         }
     }
 
@@ -300,20 +434,32 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
      * @param out the array, at least {@code n * size()} long; zeroed here first.
      * @param offset where the first example starts in {@code out} (a multiple of {@link #size()};
      *     errors name examples by {@code offset / size()} plus their place in the list).
-     * @throws IllegalArgumentException for a feature outside the layout, a non-finite value or
-     *     one outside [{@code minValue}, {@code maxValue}], naming the feature and the example.
+     * @return the number of features read as pixels (the others were extra features, ignored).
+     * @throws IllegalArgumentException for a feature that is not a pixel of the layout (unless
+     *     extra features are ignored), a pixel name outside the image, a non-finite value or one
+     *     outside [{@code minValue}, {@code maxValue}], naming the feature and the example.
      */
-    public void toDense(List<? extends Example<?>> examples, float[] out, int offset) {
+    public int toDense(List<? extends Example<?>> examples, float[] out, int offset) {
         int size = size();
+        int read = 0;
         java.util.Arrays.fill(out, offset, offset + examples.size() * size, 0f);
         for (int e = 0; e < examples.size(); e++) {
             int base = offset + e * size;
             int index = base / size;
             for (Feature f : examples.get(e)) {
-                int p = position(f.getName());
-                if (p < 0) {
+                int p = locate(f.getName());
+                if (p == NOT_A_PIXEL && extraFeatures == ExtraFeatures.IGNORE) {
+                    continue;
+                }
+                if (p == NOT_A_PIXEL) {
                     throw new IllegalArgumentException("feature '" + f.getName() + "' of example " + index
-                            + " is not a pixel of the " + naming + " layout " + channels + "x" + height + "x" + width);
+                            + " is not a pixel of the " + describe() + " (set extraFeatures to IGNORE to skip"
+                            + " features that are not pixels)");
+                }
+                if (p == OUTSIDE) {
+                    throw new IllegalArgumentException("feature '" + f.getName() + "' of example " + index
+                            + " is named as a pixel but lies outside the " + describe()
+                            + " (images of another size?)");
                 }
                 double v = f.getValue() / scale;
                 if (!Double.isFinite(v) || v < minValue || v > maxValue) {
@@ -322,33 +468,55 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
                             + maxValue * scale + "] (pixel range [" + minValue + ", " + maxValue + "] times scale " + scale + ")");
                 }
                 out[base + p] = (float) v;
+                read++;
             }
         }
+        return read;
+    }
+
+    /** For messages: the shape and the names this layout knows, e.g. "FLAT_CHW layout 1x28x28 (pixels '000'..'783')". */
+    private String describe() {
+        return naming + " layout " + channels + "x" + height + "x" + width + " (pixels '" + featureName(0) + "'..'"
+                + featureName(size() - 1) + "')";
     }
 
     /**
-     * The feature name of a (C, H, W) position, in this layout's canonical spelling.
+     * The feature name of a (C, H, W) position, in this layout's canonical spelling: the pixel
+     * prefix, then the flat index (zero-padded as {@link #idxName} when there is no prefix) or
+     * {@code "c:h:w"}.
      *
      * @param chw a flat CHW index.
      * @return the feature name.
      */
     public String featureName(int chw) {
-        return canonicalName(chw, Integer.toString(size()).length());
+        int c = chw / (height * width);
+        int h = (chw / width) % height;
+        int w = chw % width;
+        if (naming == Naming.CHW) {
+            return pixelPrefix + c + ":" + h + ":" + w;
+        }
+        int flat = naming == Naming.FLAT_CHW ? chw : (h * width + w) * channels + c;
+        return pixelPrefix.isEmpty() ? idxName(flat, size()) : pixelPrefix + flat;
     }
 
     /**
      * This layout as a protobuf message: the one codec of a layout, in model files (binary) and
-     * in ONNX metadata (protobuf text form, {@link #toText()}).
+     * in ONNX metadata (protobuf text form, {@link #toText()}). Settings at their defaults that
+     * older layouts lacked (no prefix, extra features refused) are left unwritten, so that such a
+     * layout is written exactly as before and older readers still read it.
      *
      * @return the message.
      */
     public ImageLayoutProto toProto() {
         return ImageLayoutProto.newBuilder().setChannels(channels).setHeight(height).setWidth(width)
-                .setNaming(naming.name()).setScale(scale).setMinValue(minValue).setMaxValue(maxValue).build();
+                .setNaming(naming.name()).setScale(scale).setMinValue(minValue).setMaxValue(maxValue)
+                .setPixelPrefix(pixelPrefix)
+                .setExtraFeatures(extraFeatures == DEFAULT_EXTRA_FEATURES ? "" : extraFeatures.name()).build();
     }
 
     /**
-     * A layout from its protobuf message.
+     * A layout from its protobuf message. Messages written before the pixel prefix and the
+     * extra-feature policy existed read as no prefix and {@link ExtraFeatures#REFUSE}.
      *
      * @param proto the message.
      * @return the layout.
@@ -361,8 +529,16 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown pixel naming '" + proto.getNaming() + "' in an image layout", e);
         }
+        ExtraFeatures extra;
+        try {
+            extra = proto.getExtraFeatures().isEmpty() ? DEFAULT_EXTRA_FEATURES
+                    : ExtraFeatures.valueOf(proto.getExtraFeatures());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown extra-feature policy '" + proto.getExtraFeatures()
+                    + "' in an image layout (REFUSE or IGNORE)", e);
+        }
         return new ImageLayout(proto.getChannels(), proto.getHeight(), proto.getWidth(), n, proto.getScale(),
-                proto.getMinValue(), proto.getMaxValue());
+                proto.getMinValue(), proto.getMaxValue(), proto.getPixelPrefix(), extra);
     }
 
     /**
@@ -410,6 +586,28 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
         return fromProto(b.build());
     }
 
+    /**
+     * Fills in the settings that layouts serialised before them do not hold, and validates.
+     *
+     * @param in the stream.
+     * @throws IOException if the stream fails.
+     * @throws ClassNotFoundException if a class is missing.
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (pixelPrefix == null) {
+            pixelPrefix = "";
+        }
+        if (extraFeatures == null) {
+            extraFeatures = DEFAULT_EXTRA_FEATURES;
+        }
+        try {
+            postConfig();
+        } catch (PropertyException e) {
+            throw new InvalidObjectException("invalid image layout: " + e.getMessage());
+        }
+    }
+
     @Override
     public ConfiguredObjectProvenance getProvenance() {
         return new ConfiguredObjectProvenanceImpl(this, "ImageLayout");
@@ -418,16 +616,19 @@ public final class ImageLayout implements Configurable, Provenancable<Configured
     @Override
     public boolean equals(Object o) {
         return o instanceof ImageLayout l && channels == l.channels && height == l.height && width == l.width
-                && naming == l.naming && scale == l.scale && minValue == l.minValue && maxValue == l.maxValue;
+                && naming == l.naming && scale == l.scale && minValue == l.minValue && maxValue == l.maxValue
+                && pixelPrefix.equals(l.pixelPrefix) && extraFeatures == l.extraFeatures;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(channels, height, width, naming, scale, minValue, maxValue);
+        return Objects.hash(channels, height, width, naming, scale, minValue, maxValue, pixelPrefix, extraFeatures);
     }
 
     @Override
     public String toString() {
-        return "ImageLayout(" + channels + "x" + height + "x" + width + ", " + naming + ", scale " + scale + ")";
+        return "ImageLayout(" + channels + "x" + height + "x" + width + ", " + naming + ", scale " + scale
+                + (pixelPrefix.isEmpty() ? "" : ", prefix '" + pixelPrefix + "'")
+                + (extraFeatures == DEFAULT_EXTRA_FEATURES ? "" : ", " + extraFeatures + " extra features") + ")";
     }
 }

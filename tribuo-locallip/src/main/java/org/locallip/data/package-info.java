@@ -15,8 +15,12 @@
  */
 /**
  * Where Tribuo's sparse examples meet dense image tensors: the image layout (feature names to
- * pixels, scaling, its one codec), dense image sets, augmentation, and image data sources.
+ * pixels, scaling, extra features, its one codec), dense image sets, augmentation, and image data
+ * sources configurable from OLCUT that keep every pixel, so that no valid image is lost to
+ * Tribuo's sparsity: IDX files ({@link org.locallip.data.DenseIDXDataSource}), CIFAR-10's binary
+ * files ({@link org.locallip.data.Cifar10DataSource}) and folders of PNG and JPEG images, one per
+ * class ({@link org.locallip.data.ImageFolderDataSource}).
  *
- * <p>Uses Tribuo and OLCUT only.
+ * <p>Uses Tribuo, OLCUT and the JDK's ImageIO only.
  */
 package org.locallip.data;

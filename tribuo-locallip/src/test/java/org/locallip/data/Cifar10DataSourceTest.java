@@ -15,11 +15,15 @@
  */
 package org.locallip.data;
 
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
+import org.tribuo.test.Helpers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +31,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CIFAR-10 reader on small files written here in the binary format. */
+/** The CIFAR-10 reader on small files written here in the binary format, from Java and from OLCUT. */
 class Cifar10DataSourceTest {
 
     @TempDir
@@ -84,5 +89,61 @@ class Cifar10DataSourceTest {
         Files.write(dir.resolve("test_batch.bin"), badLabel);
         IOException l = assertThrows(IOException.class, () -> new Cifar10DataSource(dir, false));
         assertTrue(l.getMessage().contains("record 1") && l.getMessage().contains("42"), l.getMessage());
+    }
+
+    @Test
+    void blackImagesAreExamplesWithEveryPixel() throws IOException {
+        byte[] b = records(3, 0);
+        java.util.Arrays.fill(b, 3073 + 1, 2 * 3073, (byte) 0); // record 1: all black
+        Files.write(dir.resolve("test_batch.bin"), b);
+        MutableDataset<Label> data = new MutableDataset<>(new Cifar10DataSource(dir, Cifar10DataSource.Split.TEST));
+        assertEquals(3, data.size());
+        Example<Label> black = data.getExample(1);
+        assertEquals("automobile", black.getOutput().getLabel());
+        assertEquals(3072, black.size());
+        black.forEach(f -> assertEquals(0.0, f.getValue(), f.getName()));
+    }
+
+    @Test
+    void olcutConfiguresTheFolderAndTheSplit() throws IOException {
+        Files.write(dir.resolve("test_batch.bin"), records(4, 0));
+        for (int i = 1; i <= 5; i++) {
+            Files.write(dir.resolve("data_batch_" + i + ".bin"), records(1, i));
+        }
+        Path config = dir.resolve("cifar.xml");
+        Files.writeString(config, config("<property name=\"split\" value=\"TEST\"/>"));
+        Cifar10DataSource test = (Cifar10DataSource) new ConfigurationManager(config.toString()).lookup("cifar");
+        assertEquals(4, test.size());
+        Files.writeString(config, config("<property name=\"split\" value=\"TRAIN\"/>"));
+        Cifar10DataSource train = (Cifar10DataSource) new ConfigurationManager(config.toString()).lookup("cifar");
+        assertEquals(5, train.size());
+        assertEquals("TRAIN", train.getProvenance().getConfiguredParameters().get("split").toString());
+        assertTrue(train.getProvenance().getConfiguredParameters().get("directory").toString()
+                .contains(dir.getFileName().toString()));
+        Files.writeString(config, config(""));
+        PropertyException e = assertThrows(PropertyException.class,
+                () -> new ConfigurationManager(config.toString()).lookup("cifar"));
+        assertEquals("split", e.getProperty());
+        Files.writeString(config, config("<property name=\"split\" value=\"VALIDATION\"/>"));
+        assertThrows(PropertyException.class, () -> new ConfigurationManager(config.toString()).lookup("cifar"));
+    }
+
+    private String config(String split) {
+        return "<config><component name=\"cifar\" type=\"" + Cifar10DataSource.class.getName() + "\">"
+                + "<property name=\"directory\" value=\"" + dir + "\"/>" + split + "</component></config>";
+    }
+
+    @Test
+    void provenanceHashesTheFilesReadAndMarshals() throws IOException {
+        Files.write(dir.resolve("test_batch.bin"), records(2, 0));
+        Cifar10DataSource source = new Cifar10DataSource(dir, false);
+        Helpers.testProvenanceMarshalling(source.getProvenance());
+        Helpers.testProvenanceMarshalling(new MutableDataset<>(source).getProvenance());
+        String before = source.getProvenance().contentHash();
+        assertEquals(before, new Cifar10DataSource(dir, false).getProvenance().contentHash());
+        byte[] changed = records(2, 0);
+        changed[5000] ^= 1;
+        Files.write(dir.resolve("test_batch.bin"), changed);
+        assertNotEquals(before, new Cifar10DataSource(dir, false).getProvenance().contentHash());
     }
 }
