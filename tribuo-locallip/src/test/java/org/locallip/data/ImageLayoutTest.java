@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,19 +122,57 @@ class ImageLayoutTest {
 
     @Test
     void augmentationFlipsAndShiftsDeterministically() {
-        ImageLayout l = new ImageLayout(1, 2, 3, ImageLayout.Naming.CHW, 1.0);
-        float[] img = {1, 2, 3, 4, 5, 6};
-        new Augmentation(0, true).apply(img, 1, l, new java.util.SplittableRandom(3));
-        float[] again = {1, 2, 3, 4, 5, 6};
-        new Augmentation(0, true).apply(again, 1, l, new java.util.SplittableRandom(3));
-        assertEquals(java.util.Arrays.toString(img), java.util.Arrays.toString(again));
-        assertTrue(java.util.Arrays.equals(img, new float[] {1, 2, 3, 4, 5, 6})
-                || java.util.Arrays.equals(img, new float[] {3, 2, 1, 6, 5, 4}), java.util.Arrays.toString(img));
-        float[] sum = {1, 2, 3, 4, 5, 6};
-        new Augmentation(1, false).apply(sum, 1, l, new java.util.SplittableRandom(5));
-        for (float v : sum) {
-            assertTrue(v >= 0 && v <= 6);
+        // 2 channels of 4x5 with distinct values, so that every output identifies its transform
+        ImageLayout l = new ImageLayout(2, 4, 5, ImageLayout.Naming.CHW, 1.0);
+        float[] img = new float[40];
+        for (int i = 0; i < img.length; i++) {
+            img[i] = i + 1;
         }
+        java.util.Set<String> flips = new java.util.HashSet<>();
+        java.util.Set<String> shifts = new java.util.HashSet<>();
+        for (int seed = 0; seed < 200; seed++) {
+            float[] flipped = img.clone();
+            new Augmentation(0, true).apply(flipped, 1, l, new java.util.SplittableRandom(seed));
+            float[] again = img.clone();
+            new Augmentation(0, true).apply(again, 1, l, new java.util.SplittableRandom(seed));
+            assertArrayEquals(flipped, again, 0f, "the same seed must draw the same flip");
+            if (java.util.Arrays.equals(flipped, img)) {
+                flips.add("none");
+            } else {
+                assertArrayEquals(transformed(img, 0, 0, true), flipped, 0f, "neither the image nor its mirror");
+                flips.add("mirror");
+            }
+            float[] cropped = img.clone();
+            new Augmentation(1, false).apply(cropped, 1, l, new java.util.SplittableRandom(seed));
+            String found = null;
+            for (int dy = -1; dy <= 1 && found == null; dy++) {
+                for (int dx = -1; dx <= 1 && found == null; dx++) {
+                    if (java.util.Arrays.equals(cropped, transformed(img, dy, dx, false))) {
+                        found = dy + "," + dx;
+                    }
+                }
+            }
+            assertTrue(found != null, "not a shift of the padded image by at most 1: "
+                    + java.util.Arrays.toString(cropped));
+            shifts.add(found);
+        }
+        assertEquals(java.util.Set.of("none", "mirror"), flips, "both outcomes of a flip must occur");
+        assertEquals(9, shifts.size(), "every shift of a padding-1 crop must occur: " + shifts);
+    }
+
+    /** The image shifted (out[y][x] = in[y + dy][x + dx], zero outside) and mirrored first if asked. */
+    private static float[] transformed(float[] in, int dy, int dx, boolean mirror) {
+        float[] out = new float[in.length];
+        for (int c = 0; c < 2; c++) {
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 5; x++) {
+                    int sy = y + dy;
+                    int sx = (mirror ? 4 - x : x) + dx;
+                    out[(c * 4 + y) * 5 + x] = sy >= 0 && sy < 4 && sx >= 0 && sx < 5 ? in[(c * 4 + sy) * 5 + sx] : 0f;
+                }
+            }
+        }
+        return out;
     }
 
     @Test
