@@ -15,6 +15,7 @@
  */
 package org.locallip.data;
 
+import org.locallip.tensor.Seeds;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
@@ -155,16 +156,7 @@ public final class DenseImages {
             throw new IllegalArgumentException("holding out " + fraction + " of " + n + " examples leaves "
                     + (n - held) + " to train on and " + held + " to validate on: both need at least one");
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Seeds.permutation(n, rng);
         int[] out = Arrays.copyOfRange(order, 0, held);
         int[] in = Arrays.copyOfRange(order, held, n);
         Arrays.sort(out);

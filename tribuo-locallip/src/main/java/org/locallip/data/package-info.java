@@ -21,6 +21,6 @@
  * files ({@link org.locallip.data.Cifar10DataSource}) and folders of PNG and JPEG images, one per
  * class ({@link org.locallip.data.ImageFolderDataSource}).
  *
- * <p>Uses Tribuo, OLCUT and the JDK's ImageIO only.
+ * <p>Uses Tribuo, OLCUT, the JDK's ImageIO and {@code org.locallip.tensor} (named random streams).
  */
 package org.locallip.data;

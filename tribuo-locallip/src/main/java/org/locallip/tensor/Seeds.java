@@ -90,6 +90,28 @@ public final class Seeds {
         return new SplittableRandom(seedOf(stream, position));
     }
 
+    /**
+     * A uniformly random permutation of {@code 0..n-1} (Fisher-Yates): the order of an epoch, the
+     * split of a validation set.
+     *
+     * @param n the length.
+     * @param rng the random source.
+     * @return the permutation.
+     */
+    public static int[] permutation(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
     /** SplitMix64's finaliser. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

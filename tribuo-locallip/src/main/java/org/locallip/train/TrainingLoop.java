@@ -115,7 +115,7 @@ public final class TrainingLoop {
             ModelSelection selection = settings.selection();
             float[] x = new float[batch * data.layout().size()];
             for (int epoch = startEpoch; epoch < schedule.epochs(); epoch++) {
-                int[] order = permutation(n, seeds.random(Seeds.Stream.EPOCH_ORDER, epoch));
+                int[] order = Seeds.permutation(n, seeds.random(Seeds.Stream.EPOCH_ORDER, epoch));
                 float lr = (float) schedule.learningRate(epoch);
                 for (int s = epoch == startEpoch ? startStep : 0; s < stepsPerEpoch; s++) {
                     int from = s * batch;
@@ -201,20 +201,5 @@ public final class TrainingLoop {
         Path tmp = java.nio.file.Files.createTempFile("locallip-vectors", ".mapped");
         tmp.toFile().deleteOnExit();
         return tmp;
-    }
-
-    /** A Fisher-Yates permutation of 0..n-1. */
-    static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 }
