@@ -15,6 +15,8 @@
  */
 package org.locallip.cli;
 
+import ai.djl.Device;
+
 import org.locallip.engine.EngineSelfCheck;
 import org.locallip.engine.TensorFloat32;
 
@@ -91,7 +93,7 @@ final class Relauncher {
             // The check loads PyTorch here; the child then starts with kernels that compute right.
             String fault;
             try {
-                fault = EngineSelfCheck.fault();
+                fault = EngineSelfCheck.fault(Device.cpu());
             } catch (RuntimeException | LinkageError e) {
                 // The child checks again before training and reports it there.
                 fault = "";
