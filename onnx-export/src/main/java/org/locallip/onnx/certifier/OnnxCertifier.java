@@ -99,7 +99,8 @@ public final class OnnxCertifier implements AutoCloseable {
                 s = env.createSession(path.toString(), options);
                 cuda = true;
             } catch (OrtException | RuntimeException e) {
-                logger.warning("the CUDA execution provider is not available (" + e.getMessage()
+                // One line: ONNX Runtime's messages end with a line break.
+                logger.warning("the CUDA execution provider is not available (" + String.valueOf(e.getMessage()).strip()
                         + "); certifying on the CPU");
                 options.close();
             }
