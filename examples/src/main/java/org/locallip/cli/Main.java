@@ -79,6 +79,9 @@ public final class Main {
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
         }
+        if (System.getenv(RELAUNCHED) == null) {
+            ManifestClassPath.warnAboutMissingEntries();
+        }
         if (System.getenv(RELAUNCHED) == null && System.getenv("LOCALLIP_NO_RELAUNCH") == null) {
             Integer status = Relauncher.relaunchWithPassiveOpenMp(args);
             if (status != null) {

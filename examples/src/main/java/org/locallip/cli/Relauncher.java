@@ -15,7 +15,10 @@
  */
 package org.locallip.cli;
 
+import ai.djl.Device;
+
 import org.locallip.engine.EngineSelfCheck;
+import org.locallip.engine.TensorFloat32;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,14 +32,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Starts the same command in a child JVM with the environment PyTorch's CPU kernels want, which
- * native libraries read only when they load: {@code OMP_WAIT_POLICY=PASSIVE} (OpenMP workers
- * that spin-wait halve the speed of a 2-core machine), and a memory allocator that keeps freed
- * memory instead of returning it to the kernel for every large tensor (tcmalloc, Debian's
- * {@code libtcmalloc-minimal4}, when installed; otherwise glibc malloc with a high mmap threshold),
- * and {@code ONEDNN_MAX_CPU_ISA=AVX} where {@link EngineSelfCheck} finds oneDNN's faster kernels
- * computing wrong gradients.
- * Variables the user set are left alone.
+ * Starts the same command in a child JVM with the environment that native libraries read only
+ * when they load: {@code OMP_WAIT_POLICY=PASSIVE} (OpenMP workers that spin-wait halve the speed
+ * of a 2-core machine); a memory allocator that keeps freed memory instead of returning it to the
+ * kernel for every large tensor (tcmalloc, Debian's {@code libtcmalloc-minimal4}, when installed;
+ * otherwise glibc malloc with a high mmap threshold); {@code ONEDNN_MAX_CPU_ISA=AVX} where
+ * {@link EngineSelfCheck} finds oneDNN's faster kernels computing wrong gradients; and
+ * {@code NVIDIA_TF32_OVERRIDE=0}, through which cuBLAS and cuDNN multiply in full float32 on a
+ * GPU, never in TensorFloat-32 ({@link TensorFloat32}). Variables the user set are left alone.
  */
 final class Relauncher {
 
@@ -66,14 +69,31 @@ final class Relauncher {
         command.add(Main.class.getName());
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        Map<String, String> env = pb.environment();
+        prepareEnvironment(pb.environment());
+        try {
+            Process child = pb.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+            return child.waitFor();
+        } catch (Exception e) {
+            logger.log(Level.WARNING, "could not relaunch with OMP_WAIT_POLICY=PASSIVE; running here", e);
+            return null;
+        }
+    }
+
+    /**
+     * Completes the child's environment (a copy of this one): what the user set stays.
+     *
+     * @param env the child's environment.
+     */
+    static void prepareEnvironment(Map<String, String> env) {
         env.put(Main.RELAUNCHED, "1");
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        env.putIfAbsent(TensorFloat32.OVERRIDE_VARIABLE, TensorFloat32.OVERRIDE_OFF);
         if (!env.containsKey(EngineSelfCheck.ISA_VARIABLE)) {
             // The check loads PyTorch here; the child then starts with kernels that compute right.
             String fault;
             try {
-                fault = EngineSelfCheck.fault();
+                fault = EngineSelfCheck.fault(Device.cpu());
             } catch (RuntimeException | LinkageError e) {
                 // The child checks again before training and reports it there.
                 fault = "";
@@ -89,14 +109,6 @@ final class Relauncher {
             env.putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
             env.putIfAbsent("MALLOC_TRIM_THRESHOLD_", "4294967296");
             env.putIfAbsent("MALLOC_TOP_PAD_", "536870912");
-        }
-        try {
-            Process child = pb.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
-            return child.waitFor();
-        } catch (Exception e) {
-            logger.log(Level.WARNING, "could not relaunch with OMP_WAIT_POLICY=PASSIVE; running here", e);
-            return null;
         }
     }
 }

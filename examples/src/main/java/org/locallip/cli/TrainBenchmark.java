@@ -24,6 +24,7 @@ import org.locallip.bound.RobustLoss;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.EngineSelfCheck;
 import org.locallip.engine.EngineThreads;
+import org.locallip.engine.TensorFloat32;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
@@ -162,6 +163,7 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
         report.put("rss_mb", Map.of("anon_after_warmup", afterWarmup.anonMb(), "anon_end", end.anonMb(),
                 "file_after_warmup", afterWarmup.fileMb(), "file_end", end.fileMb()));
         report.put("onednn_max_cpu_isa", System.getenv().getOrDefault(EngineSelfCheck.ISA_VARIABLE, "unset"));
+        report.put("nvidia_tf32_override", System.getenv().getOrDefault(TensorFloat32.OVERRIDE_VARIABLE, "unset"));
         return report;
     }
 

@@ -128,10 +128,8 @@ public record PgdAttack(double eps, int steps, double stepSize, int restarts) {
      * @return the adversarial images.
      */
     public float[] attack(DjlNetwork network, float[] x, long[] y, double[] radii, SplittableRandom rng) {
-        if (!network.manager().getDevice().isGpu()) {
-            // Wrong input gradients would weaken the attack and flatter the model.
-            EngineSelfCheck.require();
-        }
+        // Wrong input gradients would weaken the attack and flatter the model, on any device.
+        EngineSelfCheck.require(network.manager().getDevice());
         int n = y.length;
         long[] in = network.spec().inputShape();
         Shape shape = new Shape(n, in[0], in[1], in[2]);

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
  * A device as a user asks for it: {@code auto} (the first GPU DJL sees, else the CPU), or a
  * device name as DJL names devices ({@code cpu}, {@code gpu0}, ...), with
  * {@code gpu} and {@code gpu:N} accepted as well. A request for a GPU that is absent resolves to
- * the CPU with a warning, or fails when the device is required.
+ * the CPU with a warning, or fails when the device is required; {@code auto} warns too when a CUDA
+ * build of PyTorch is on the class path ({@link PyTorchNativeBuilds}) but DJL sees no GPU.
  *
  * @param name the request, normalised ({@code auto}, {@code cpu} or {@code gpuN}).
  */
@@ -68,22 +69,53 @@ public record DeviceRequest(String name) implements java.io.Serializable {
      * @throws IllegalStateException if the device is required and absent.
      */
     public Device resolve(int gpuCount, boolean require, String purpose) {
+        return resolve(gpuCount, PyTorchNativeBuilds.cuda(), require, purpose);
+    }
+
+    /**
+     * The device to use, given what DJL sees and which CUDA build of PyTorch is on the class path:
+     * a CUDA build that finds no GPU is worth a warning even when the request is {@code auto}.
+     *
+     * @param gpuCount how many GPUs DJL sees.
+     * @param cudaBuild the CUDA build on the class path ({@code cu124}), or null.
+     * @param require whether a missing GPU is an error.
+     * @param purpose what the device is for, for messages ("training").
+     * @return the device.
+     * @throws IllegalStateException if the device is required and absent.
+     */
+    Device resolve(int gpuCount, String cudaBuild, boolean require, String purpose) {
         if (name.equals("cpu")) {
             return Device.cpu();
         }
+        String why = cudaBuild == null ? "this build has no CUDA (build with -Pcuda)"
+                : "the CUDA build of PyTorch (" + cudaBuild + ") needs an NVIDIA driver, a visible GPU"
+                        + " (CUDA_VISIBLE_DEVICES) and the system's libcudart.so of CUDA " + cudaVersion(cudaBuild)
+                        + " or newer";
         if (name.equals(AUTO)) {
-            return gpuCount > 0 ? Device.gpu(0) : Device.cpu();
+            if (gpuCount > 0) {
+                return Device.gpu(0);
+            }
+            if (cudaBuild != null) {
+                logger.warning("DJL sees no GPU (" + why + "); " + purpose + " on the CPU");
+            }
+            return Device.cpu();
         }
         Device wanted = Device.gpu(Integer.parseInt(name.substring(3)));
         if (wanted.getDeviceId() < gpuCount) {
             return wanted;
         }
-        String msg = "device " + name + " was requested but DJL sees " + gpuCount + " GPU(s)";
+        String msg = "device " + name + " was requested but DJL sees " + gpuCount + " GPU(s) (" + why + ")";
         if (require) {
             throw new IllegalStateException(msg + " and the device is required");
         }
         logger.warning(msg + "; " + purpose + " on the CPU");
         return Device.cpu();
+    }
+
+    /** {@code cu124} -> {@code 12.4}. */
+    private static String cudaVersion(String flavor) {
+        String digits = flavor.substring(2).replaceAll("\\D.*", "");
+        return digits.length() < 2 ? digits : digits.substring(0, digits.length() - 1) + "." + digits.charAt(digits.length() - 1);
     }
 
     @Override

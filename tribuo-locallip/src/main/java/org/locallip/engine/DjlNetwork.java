@@ -31,10 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link NetworkSpec} made real on DJL: its parameters as NDArrays on one device. The
- * parameters belong to the manager given at creation; per-pass work runs in a sub-manager from
- * {@link #newPass()}, which holds the parameters for the pass so that every intermediate array
- * is freed when the pass closes, through a {@link DjlOps} made for it.
+ * A {@link NetworkSpec} made real on DJL: its parameters as NDArrays on one device, with
+ * TensorFloat-32 off ({@link TensorFloat32}). The parameters belong to the manager given at
+ * creation; per-pass work runs in a sub-manager from {@link #newPass()}, which holds the
+ * parameters for the pass so that every intermediate array is freed when the pass closes,
+ * through a {@link DjlOps} made for it.
  */
 public final class DjlNetwork implements AutoCloseable {
 
@@ -57,6 +58,8 @@ public final class DjlNetwork implements AutoCloseable {
      * @return the network; close it to free its arrays.
      */
     public static DjlNetwork create(Weights weights, NDManager parent, boolean trainable) {
+        // Every bound pass runs on a network made here: no convolution or product of it in TF32.
+        TensorFloat32.requireOffFor(parent.getDevice());
         NDManager manager = parent.newSubManager();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : weights.tensors().entrySet()) {

@@ -18,7 +18,10 @@
  * the bound ({@link org.locallip.engine.DjlOps}, {@link org.locallip.engine.DjlNetwork}), the
  * convolutions and the transposed convolution built from them, gradient recording with the
  * one-collector-per-JVM rule as a lock ({@link org.locallip.engine.Gradients}), thread counts and
- * batch-shard workers, the convolution-gradient self-check, and devices.
+ * batch-shard workers, the gradient self-check on every device
+ * ({@link org.locallip.engine.EngineSelfCheck}), TensorFloat-32 off
+ * ({@link org.locallip.engine.TensorFloat32}), and devices with the native builds behind them
+ * ({@link org.locallip.engine.DeviceRequest}, {@link org.locallip.engine.PyTorchNativeBuilds}).
  *
  * <p>Uses {@code org.locallip.layer}, {@code org.locallip.network} and {@code org.locallip.tensor};
  * no other package of this project calls PyTorch's JNI or casts to its arrays.

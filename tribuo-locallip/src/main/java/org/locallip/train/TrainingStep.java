@@ -149,10 +149,8 @@ public final class TrainingStep implements AutoCloseable {
         this.sniter = sniter;
         this.optIter = optIter;
         this.store = store;
-        if (!network.manager().getDevice().isGpu()) {
-            // Wrong convolution gradients would train on a wrong bound without any error.
-            EngineSelfCheck.require();
-        }
+        // Wrong convolution gradients would train on a wrong bound without any error, on any device.
+        EngineSelfCheck.require(network.manager().getDevice());
         this.shards = shards > 1 ? new ShardPool(shards) : null;
         this.hiddenAffine = network.spec().hiddenAffineIndices();
         if (store.slots() != hiddenAffine.size()) {

@@ -20,6 +20,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 
 import org.locallip.CertifiedPrediction;
 import org.locallip.certify.Guarantee;
@@ -40,8 +41,9 @@ import java.util.logging.Logger;
 /**
  * Certified predictions in deployment: runs a certifier graph written by
  * {@link CertifierGraphWriter} on ONNX Runtime. CPU by default; with {@link Device#CUDA} the CUDA
- * execution provider when ONNX Runtime has it and it starts, else the CPU with a logged warning
- * ({@code onnxruntime_gpu} lists CUDA even where there is no CUDA, and adding it then throws).
+ * execution provider, TensorFloat-32 off, when ONNX Runtime has it and it starts, else the CPU
+ * with a logged warning ({@code onnxruntime_gpu} lists CUDA even where there is no CUDA, and
+ * adding it then throws).
  *
  * <p>Safe to call from many threads at once: one session, whose {@code run} ONNX Runtime allows
  * concurrently. Inputs are pixels scaled as the model's {@link ImageLayout} gives them, in CHW
@@ -50,6 +52,9 @@ import java.util.logging.Logger;
 public final class OnnxCertifier implements AutoCloseable {
 
     private static final Logger logger = Logger.getLogger(OnnxCertifier.class.getName());
+
+    /** The CUDA execution provider's option for TensorFloat-32 (on by default in ONNX Runtime 1.20). */
+    static final String USE_TF32 = "use_tf32";
 
     /** Where to run. */
     public enum Device {
@@ -86,12 +91,16 @@ public final class OnnxCertifier implements AutoCloseable {
         OrtSession s = null;
         if (device == Device.CUDA) {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            try {
-                options.addCUDA(0);
+            try (OrtCUDAProviderOptions provider = new OrtCUDAProviderOptions(0)) {
+                // ONNX Runtime lets cuBLAS and cuDNN use TensorFloat-32 by default: 10-bit mantissas
+                // would put errors near 1e-3 into margins whose rounding slack is 1e-4.
+                provider.add(USE_TF32, "0");
+                options.addCUDA(provider);
                 s = env.createSession(path.toString(), options);
                 cuda = true;
             } catch (OrtException | RuntimeException e) {
-                logger.warning("the CUDA execution provider is not available (" + e.getMessage()
+                // One line: ONNX Runtime's messages end with a line break.
+                logger.warning("the CUDA execution provider is not available (" + String.valueOf(e.getMessage()).strip()
                         + "); certifying on the CPU");
                 options.close();
             }
