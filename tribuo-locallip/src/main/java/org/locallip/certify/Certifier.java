@@ -17,6 +17,7 @@ package org.locallip.certify;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 import org.locallip.bound.BoundPass;
@@ -149,8 +150,8 @@ public final class Certifier {
                 Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta, false);
                 double[] radius = fill(b, Double.NaN);
                 if (options.radius()) {
-                    radius = search.search(eps, atEps.certified,
-                            e -> probe(pass, xs, e, norms, local, options, delta, false).certified);
+                    radius = search.search(eps, new RadiusSearch.Margins(atEps.certified, atEps.margin),
+                            (which, e) -> probeSome(pass, xs, which, e, norms, local, options, delta));
                 }
                 int c = atEps.logits.length / b;
                 for (int i = 0; i < b; i++) {
@@ -258,6 +259,41 @@ public final class Certifier {
                 }
             });
             return p;
+        }
+    }
+
+    /**
+     * A radius probe of some examples of the batch: their images and local vectors gathered, the
+     * pass run on them alone, their final vectors scattered back (ESTIMATE's warm starts).
+     */
+    private RadiusSearch.Margins probeSome(NDManager pass, NDArray xs, int[] which, double[] eps,
+            Map<Integer, Float> norms, Map<Integer, NDArray> local, CertifyOptions options, double delta) {
+        if (which.length == xs.getShape().get(0)) {
+            Probe p = probe(pass, xs, eps, norms, local, options, delta, false);
+            return new RadiusSearch.Margins(p.certified, p.margin);
+        }
+        long[] rows = new long[which.length];
+        for (int k = 0; k < rows.length; k++) {
+            rows[k] = which[k];
+        }
+        try (NDManager some = pass.newSubManager()) {
+            NDIndex index = new NDIndex("{}", some.create(rows));
+            Map<Integer, NDArray> gathered = new LinkedHashMap<>();
+            local.forEach((k, v) -> gathered.put(k, v.get(index)));
+            Map<Integer, NDArray> started = new LinkedHashMap<>(gathered);
+            Probe p = probe(some, xs.get(index), eps, norms, gathered, options, delta, false);
+            gathered.forEach((k, v) -> {
+                if (v != started.get(k)) {
+                    NDArray all = local.get(k).duplicate();
+                    all.set(index, v);
+                    all.attach(pass);
+                    NDArray old = local.put(k, all);
+                    if (old.getManager() == pass) {
+                        old.close();
+                    }
+                }
+            });
+            return new RadiusSearch.Margins(p.certified, p.margin);
         }
     }
 

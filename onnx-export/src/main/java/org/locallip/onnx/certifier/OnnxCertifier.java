@@ -203,9 +203,7 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails.
      */
     public List<CertifiedPrediction> certify(float[] pixels, int n, double eps) throws OrtException {
-        ByteBuffer direct = ByteBuffer.allocateDirect(n * inputSize * 4).order(ByteOrder.nativeOrder());
-        direct.asFloatBuffer().put(pixels, 0, n * inputSize);
-        return certify(direct.asFloatBuffer(), n, eps);
+        return certify(direct(pixels, null, n), n, eps);
     }
 
     /**
@@ -255,17 +253,38 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails.
      */
     public double[] certifiedRadius(float[] pixels, int n) throws OrtException {
-        ByteBuffer direct = ByteBuffer.allocateDirect(n * inputSize * 4).order(ByteOrder.nativeOrder());
-        direct.asFloatBuffer().put(pixels, 0, n * inputSize);
-        FloatBuffer buf = direct.asFloatBuffer();
         try {
+            Run atStart = run(direct(pixels, null, n), n, fill(n, defaultEps));
             return new RadiusSearch(RadiusSearch.DEFAULT_PRECISION).search(defaultEps,
-                    run(buf, n, fill(n, defaultEps)).certified, eps -> run(buf, n, eps).certified);
+                    new RadiusSearch.Margins(atStart.certified, atStart.margin), (which, eps) -> {
+                        Run r = run(direct(pixels, which, which.length), which.length, eps);
+                        return new RadiusSearch.Margins(r.certified, r.margin);
+                    });
         } catch (OrtException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Some examples' pixels in a direct, native-order buffer (which ONNX Runtime reads without a
+     * copy).
+     *
+     * @param pixels row-major scaled pixels of every example.
+     * @param which the examples to copy, in order, or null for the first {@code n}.
+     * @param n the number of examples copied.
+     */
+    private FloatBuffer direct(float[] pixels, int[] which, int n) {
+        FloatBuffer out = ByteBuffer.allocateDirect(n * inputSize * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        if (which == null) {
+            out.put(pixels, 0, n * inputSize);
+        } else {
+            for (int row : which) {
+                out.put(pixels, row * inputSize, inputSize);
+            }
+        }
+        return out.flip();
     }
 
     /** The raw outputs of one run. */
