@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The per-example power-iteration vectors of the local bound, kept across epochs as the paper
@@ -296,34 +297,51 @@ public final class VectorStore implements AutoCloseable {
 
     /** A writable view of one example's vector for one slot. */
     private ByteBuffer slice(int id, int slot, int valueBytes) {
-        if (id < 0 || id >= numExamples) {
-            throw new IndexOutOfBoundsException("example " + id + " of a store of " + numExamples);
-        }
-        ByteBuffer chunk = chunks.get(id / recordsPerChunk);
+        ByteBuffer chunk = chunks.get(checked(id) / recordsPerChunk);
         int offset = (id % recordsPerChunk) * recordBytes + slotOffsets[slot] * precision.bytes();
         return chunk.slice(offset, valueBytes).order(ByteOrder.nativeOrder());
     }
 
-    /** Draws the starting vectors of examples read for the first time. */
+    /**
+     * Draws the starting vectors of the examples read for the first time, all of them at once:
+     * each example's values from its own generator (on the common pool's threads), then one
+     * write per slot.
+     */
     private void initialise(NDManager manager, int[] ids) {
-        for (int id : ids) {
-            if (initialised.get(id)) {
-                continue;
-            }
-            SplittableRandom rng = new Seeds(seed).random(Seeds.Stream.EXAMPLE_VECTORS, id);
-            float[] values = new float[recordValues];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) rng.nextGaussian();
-            }
-            try (NDManager scratch = manager.newSubManager()) {
-                NDArray v = scratch.create(values);
-                for (int s = 0; s < slotShapes.length; s++) {
-                    NDArray part = v.get(slotOffsets[s] + ":" + slotOffsets[s + 1]);
-                    put(new int[] {id}, s, part.reshape(new Shape(1).addAll(new Shape(slotShapes[s]))));
+        int[] fresh = IntStream.of(ids).filter(id -> !initialised.get(checked(id))).distinct().toArray();
+        if (fresh.length == 0) {
+            return;
+        }
+        int n = fresh.length;
+        // slot-major: slot s holds (n, its values) from n * slotOffsets[s]
+        float[] values = new float[n * recordValues];
+        IntStream.range(0, n).parallel().forEach(k -> {
+            SplittableRandom rng = new Seeds(seed).random(Seeds.Stream.EXAMPLE_VECTORS, fresh[k]);
+            for (int s = 0; s < slotShapes.length; s++) {
+                int size = slotOffsets[s + 1] - slotOffsets[s];
+                int from = n * slotOffsets[s] + k * size;
+                for (int i = 0; i < size; i++) {
+                    values[from + i] = (float) rng.nextGaussian();
                 }
             }
+        });
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray all = scratch.create(values);
+            for (int s = 0; s < slotShapes.length; s++) {
+                NDArray part = all.get(n * slotOffsets[s] + ":" + n * slotOffsets[s + 1]);
+                put(fresh, s, part.reshape(new Shape(n).addAll(new Shape(slotShapes[s]))));
+            }
+        }
+        for (int id : fresh) {
             initialised.set(id);
         }
+    }
+
+    private int checked(int id) {
+        if (id < 0 || id >= numExamples) {
+            throw new IndexOutOfBoundsException("example " + id + " of a store of " + numExamples);
+        }
+        return id;
     }
 
     /**

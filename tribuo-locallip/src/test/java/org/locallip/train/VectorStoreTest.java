@@ -91,6 +91,36 @@ class VectorStoreTest {
     }
 
     @org.junit.jupiter.api.Test
+    void startingVectorsAreEachExamplesOwnDrawWhateverTheBatch() throws IOException {
+        List<long[]> shapes = List.of(new long[] {2, 3}, new long[] {5});
+        int[] batch = {6, 2, 9, 2, 0};
+        try (NDManager m = NDManager.newBaseManager();
+                VectorStore together = new VectorStore(10, shapes, VectorStore.Precision.FLOAT32,
+                        VectorStore.Location.MEMORY, null, 11);
+                VectorStore apart = new VectorStore(10, shapes, VectorStore.Precision.FLOAT32,
+                        VectorStore.Location.MEMORY, null, 11)) {
+            for (int slot = 0; slot < shapes.size(); slot++) {
+                float[] read = together.read(m, batch, slot).toFloatArray();
+                int size = slot == 0 ? 6 : 5;
+                for (int k = batch.length - 1; k >= 0; k--) {
+                    // the example's generator: its values over the slots in order
+                    java.util.SplittableRandom rng = new org.locallip.tensor.Seeds(11).random(
+                            org.locallip.tensor.Seeds.Stream.EXAMPLE_VECTORS, batch[k]);
+                    float[] expected = new float[11];
+                    for (int i = 0; i < expected.length; i++) {
+                        expected[i] = (float) rng.nextGaussian();
+                    }
+                    float[] own = java.util.Arrays.copyOfRange(expected, slot == 0 ? 0 : 6, slot == 0 ? 6 : 11);
+                    float[] got = java.util.Arrays.copyOfRange(read, k * size, (k + 1) * size);
+                    assertArrayEquals(own, got, 0f, "example " + batch[k] + ", slot " + slot);
+                    assertArrayEquals(own, apart.read(m, new int[] {batch[k]}, slot).toFloatArray(), 0f,
+                            "example " + batch[k] + " read alone, slot " + slot);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void halfPrecisionHalvesTheBytes() throws IOException {
         List<long[]> shapes = List.of(new long[] {1, 28, 28}, new long[] {32, 28, 28});
         try (VectorStore f32 = new VectorStore(1, shapes, VectorStore.Precision.FLOAT32, VectorStore.Location.MEMORY, null, 1);
