@@ -653,6 +653,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     public synchronized void close() {
         closed = true;
         if (manager != null) {
+            certifier.close();
             manager.close();
             manager = null;
             network = null;

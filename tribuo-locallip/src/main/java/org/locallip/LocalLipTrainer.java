@@ -33,7 +33,7 @@ import org.locallip.data.DenseImages;
 import org.locallip.data.ImageLayout;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.engine.DeviceRequest;
-import org.locallip.engine.EngineThreads;
+import org.locallip.engine.ShardPool;
 import org.locallip.layer.ClippedReLU;
 import org.locallip.layer.LayerSpec;
 import org.locallip.network.NetworkSpec;
@@ -516,12 +516,9 @@ public final class LocalLipTrainer implements Trainer<Label> {
                 trained.weights(), l, epsTest, loss, certifying, DeviceRequest.parse(device), requireDevice);
     }
 
-    /** One shard per PyTorch thread on the CPU; a GPU runs a whole batch at once. */
+    /** The configured shards, else {@link ShardPool#automatic}. */
     private int shardsFor(Device dev) {
-        if (batchShards > 0) {
-            return batchShards;
-        }
-        return dev.isGpu() ? 1 : Math.max(1, EngineThreads.intraOp());
+        return batchShards > 0 ? batchShards : ShardPool.automatic(dev);
     }
 
     /**

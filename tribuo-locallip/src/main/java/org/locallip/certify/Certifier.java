@@ -31,15 +31,18 @@ import org.locallip.bound.PowerIteration;
 import org.locallip.bound.SpectralVectors;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
+import org.locallip.engine.ShardPool;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,7 +60,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RadiusSearch}; for PROBABILISTIC certificates each probe uses {@code delta} divided by the
  * most probes a search can make, so that the reported radius keeps the stated probability.
  */
-public final class Certifier {
+public final class Certifier implements AutoCloseable {
 
     /** Multiply-adds per example up to which SOUND makes a layer's masked operator explicit. */
     public static final long SOUND_EXPLICIT_BUDGET = 100_000_000L;
@@ -78,6 +81,8 @@ public final class Certifier {
     private final DjlNetwork network;
     private final Weights weights;
     private final Map<String, Map<Integer, Float>> globalNorms = new ConcurrentHashMap<>();
+    private ShardPool pool;
+    private boolean poolChosen;
 
     /**
      * A certifier of a network.
@@ -132,35 +137,89 @@ public final class Certifier {
      */
     public List<Outcome> certify(float[] x, int n, double eps, CertifyOptions options) throws Exception {
         NetworkSpec spec = network.spec();
-        long[] in = spec.inputShape();
-        int size = spec.inputSize();
         StartingVectors starts = options.starts() != null ? options.starts()
                 : StartingVectors.seeded(spec, options.seed());
         Map<Integer, Float> norms = options.guarantee() == Guarantee.ESTIMATE
                 ? globalNorms(starts, options.sniter()) : soundGlobalNorms();
-        RadiusSearch search = new RadiusSearch(options.radiusPrecision());
+        ShardPool pool = shards();
+        int workers = pool == null ? 1 : pool.size();
+        // Whole batches for every worker: a certificate does not depend on its batch.
+        int batch = Math.min(options.batchSize(), Math.max(1, (n + workers - 1) / workers));
+        int batches = (n + batch - 1) / batch;
+        List<List<Outcome>> results = new ArrayList<>(Collections.nCopies(batches, null));
+        try (NDManager pass = network.newPass()) {
+            if (pool == null || batches == 1) {
+                for (int k = 0; k < batches; k++) {
+                    results.set(k, certifyBatch(pass, x, k * batch, Math.min(batch, n - k * batch), eps, options,
+                            starts, norms));
+                }
+            } else {
+                List<Callable<Void>> tasks = new ArrayList<>();
+                for (int w = 0; w < Math.min(workers, batches); w++) {
+                    int first = w;
+                    tasks.add(() -> {
+                        for (int k = first; k < batches; k += workers) {
+                            results.set(k, certifyBatch(pass, x, k * batch, Math.min(batch, n - k * batch), eps,
+                                    options, starts, norms));
+                        }
+                        return null;
+                    });
+                }
+                pool.runAll(tasks);
+            }
+        }
         List<Outcome> out = new ArrayList<>(n);
-        for (int from = 0; from < n; from += options.batchSize()) {
-            int b = Math.min(options.batchSize(), n - from);
-            float[] xb = Arrays.copyOfRange(x, from * size, (from + b) * size);
-            try (NDManager pass = network.newPass()) {
-                NDArray xs = pass.create(xb, new Shape(b, in[0], in[1], in[2]));
-                Map<Integer, NDArray> local = fixedLocal(pass, starts, b);
-                double delta = options.radius() ? options.delta() / search.maxProbes(eps) : options.delta();
-                Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta, false);
-                double[] radius = fill(b, Double.NaN);
-                if (options.radius()) {
-                    radius = search.search(eps, new RadiusSearch.Margins(atEps.certified, atEps.margin),
-                            (which, e) -> probeSome(pass, xs, which, e, norms, local, options, delta));
-                }
-                int c = atEps.logits.length / b;
-                for (int i = 0; i < b; i++) {
-                    out.add(new Outcome(atEps.predicted[i], Arrays.copyOfRange(atEps.logits, i * c, (i + 1) * c),
-                            atEps.margin[i], atEps.certified[i], atEps.finite[i], radius[i]));
-                }
+        results.forEach(out::addAll);
+        return out;
+    }
+
+    /** One batch in its own scope of the call's pass (on any thread). */
+    private List<Outcome> certifyBatch(NDManager call, float[] x, int from, int b, double eps, CertifyOptions options,
+            StartingVectors starts, Map<Integer, Float> norms) throws Exception {
+        long[] in = network.spec().inputShape();
+        int size = network.spec().inputSize();
+        RadiusSearch search = new RadiusSearch(options.radiusPrecision());
+        List<Outcome> out = new ArrayList<>(b);
+        try (NDManager pass = call.newSubManager()) {
+            NDArray xs = pass.create(Arrays.copyOfRange(x, from * size, (from + b) * size),
+                    new Shape(b, in[0], in[1], in[2]));
+            Map<Integer, NDArray> local = fixedLocal(pass, starts, b);
+            double delta = options.radius() ? options.delta() / search.maxProbes(eps) : options.delta();
+            Probe atEps = probe(pass, xs, fill(b, eps), norms, local, options, delta, false);
+            double[] radius = fill(b, Double.NaN);
+            if (options.radius()) {
+                radius = search.search(eps, new RadiusSearch.Margins(atEps.certified, atEps.margin),
+                        (which, e) -> probeSome(pass, xs, which, e, norms, local, options, delta));
+            }
+            int c = atEps.logits.length / b;
+            for (int i = 0; i < b; i++) {
+                out.add(new Outcome(atEps.predicted[i], Arrays.copyOfRange(atEps.logits, i * c, (i + 1) * c),
+                        atEps.margin[i], atEps.certified[i], atEps.finite[i], radius[i]));
             }
         }
         return out;
+    }
+
+    /**
+     * The workers that certify batches side by side, one PyTorch thread each, started on first
+     * use: {@link ShardPool#automatic} of the network's device (none on a GPU or with one thread).
+     */
+    private synchronized ShardPool shards() {
+        if (!poolChosen) {
+            int size = ShardPool.automatic(network.device());
+            pool = size > 1 ? new ShardPool(size) : null;
+            poolChosen = true;
+        }
+        return pool;
+    }
+
+    /** Stops the certification workers (the certifier can still be used: it runs on one thread then). */
+    @Override
+    public synchronized void close() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
     }
 
     /**

@@ -15,6 +15,7 @@
  */
 package org.locallip.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -86,6 +87,15 @@ public final class DjlNetwork implements AutoCloseable {
             p.tempAttach(pass);
         }
         return pass;
+    }
+
+    /**
+     * The device the network's parameters live on.
+     *
+     * @return the device.
+     */
+    public Device device() {
+        return manager.getDevice();
     }
 
     /**

@@ -15,6 +15,7 @@
  */
 package org.locallip.engine;
 
+import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.ArrayList;
@@ -46,6 +47,17 @@ public final class ShardPool implements AutoCloseable {
 
     private final ExecutorService executor;
     private final int size;
+
+    /**
+     * The automatic number of shards on a device: one per PyTorch thread of the calling thread on
+     * the CPU; 1 on a GPU, which runs a whole batch at once.
+     *
+     * @param device the device.
+     * @return the shard count, at least 1.
+     */
+    public static int automatic(Device device) {
+        return device.isGpu() ? 1 : Math.max(1, JniUtils.getNumThreads());
+    }
 
     /**
      * Starts the workers.
