@@ -41,6 +41,7 @@ import org.locallip.network.Presets;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Seeds;
 import org.locallip.train.ModelSelection;
+import org.locallip.train.Sharding;
 import org.locallip.train.TrainingListener;
 import org.locallip.train.TrainingLoop;
 import org.locallip.train.TrainingSchedule;
@@ -171,6 +172,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     @Config(description = "Device: auto (a GPU if DJL sees one), cpu, gpu or gpu:N.")
     private String device = "auto";
+
+    @Config(description = "Train across devices, one shard of each batch per device: auto (every GPU DJL sees) or a"
+            + " comma-separated list (gpu:0,gpu:1; cpu,cpu runs the same code on the CPU). The first device holds the"
+            + " parameters and optimizer state; gradients are added there in device order. Empty: the one device.")
+    private String devices = "";
 
     @Config(description = "Fail instead of falling back to the CPU when the requested GPU is absent.")
     private boolean requireDevice = false;
@@ -316,6 +322,17 @@ public final class LocalLipTrainer implements Trainer<Label> {
         } catch (IllegalArgumentException e) {
             throw new PropertyException("", "device", e.getMessage());
         }
+        if (!devices.isBlank()) {
+            try {
+                DeviceRequest.parseList(devices);
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException("", "devices", e.getMessage());
+            }
+            check(DeviceRequest.parse(device).name().equals(DeviceRequest.AUTO), "devices",
+                    "replaces device, which must then be left at auto, found device " + device);
+            check(batchShards == 0, "devices", "runs one shard a device: leave batchShards at 0, found "
+                    + batchShards);
+        }
         this.spec = buildSpec();
         ImageLayout l = layout();
         long[] in = spec.inputShape();
@@ -381,7 +398,23 @@ public final class LocalLipTrainer implements Trainer<Label> {
      * @throws IllegalStateException if a GPU is required and absent.
      */
     Device resolveDevice(int gpuCount) {
-        return DeviceRequest.parse(device).resolve(gpuCount, requireDevice, "training");
+        return resolveDevices(gpuCount).get(0);
+    }
+
+    /**
+     * The devices training will use: {@link #resolveDevice}'s one, or those of {@code devices}.
+     *
+     * @param gpuCount how many GPUs DJL sees.
+     * @return the devices, the first holding the parameters.
+     */
+    List<Device> resolveDevices(int gpuCount) {
+        return devices.isBlank() ? List.of(DeviceRequest.parse(device).resolve(gpuCount, requireDevice, "training"))
+                : DeviceRequest.resolveAll(DeviceRequest.parseList(devices), gpuCount, requireDevice, "training");
+    }
+
+    /** The device a trained model runs on unless told otherwise: the (first) training device requested. */
+    private DeviceRequest modelDevice() {
+        return devices.isBlank() ? DeviceRequest.parse(device) : DeviceRequest.parseList(devices).get(0);
     }
 
     @Override
@@ -473,13 +506,15 @@ public final class LocalLipTrainer implements Trainer<Label> {
         }
         CertifyOptions certifying = CertifyOptions.defaults().withIterations(evalSniter, evalOptIter);
         Engine engine = Engine.getEngine("PyTorch");
-        Device dev = resolveDevice(engine.getGpuCount());
+        List<Device> shardDevices = resolveDevices(engine.getGpuCount());
+        Device dev = shardDevices.get(0);
+        Sharding sharding = shardDevices.size() > 1 ? Sharding.acrossDevices(shardDevices)
+                : Sharding.onOneDevice(shardsFor(dev));
         Path dir = checkpointDir == null || checkpointDir.isBlank() ? null : Path.of(checkpointDir);
         logger.info("training " + net + " on " + data.size() + " examples" + (held == null ? ""
-                : ", validating on " + held.size()) + ", " + dev + ", " + engine.getEngineName() + " "
-                + engine.getVersion());
+                : ", validating on " + held.size()) + ", " + (sharding.multiDevice() ? "one shard on each of "
+                + sharding.devices() : dev) + ", " + engine.getEngineName() + " " + engine.getVersion());
         ModelSelection.Choice trained;
-        int shards = shardsFor(dev);
         String selection;
         try (NDManager manager = NDManager.newBaseManager(dev, engine.getEngineName())) {
             ModelSelection select = held == null ? null : new ModelSelection(ValidationScorer.of(held, epsTest,
@@ -491,14 +526,18 @@ public final class LocalLipTrainer implements Trainer<Label> {
                             endLearningRate, lrSchedule == LrSchedule.EXP, rampSchedule),
                     loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
                     vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
-                    fingerprint(trainerProvenance, invocation, data, held), shards, powerIterationGradient, select);
+                    fingerprint(trainerProvenance, invocation, data, held), sharding, powerIterationGradient,
+                    select);
             trained = TrainingLoop.train(settings, data, Weights.initialise(net, localSeed), manager, listener);
         }
         Map<String, Provenance> instance = new HashMap<>(runProvenance);
         instance.put("djl-version", new StringProvenance("djl-version", Engine.getDjlVersion()));
         instance.put("engine", new StringProvenance("engine", engine.getEngineName() + " " + engine.getVersion()));
         instance.put("device", new StringProvenance("device", dev.toString()));
-        instance.put("batch-shards", new StringProvenance("batch-shards", Integer.toString(shards)));
+        instance.put("batch-shards", new StringProvenance("batch-shards", Integer.toString(sharding.shards())));
+        if (sharding.multiDevice()) {
+            instance.put("shard-devices", new StringProvenance("shard-devices", sharding.devices().toString()));
+        }
         instance.put("training-examples", new IntProvenance("training-examples", data.size()));
         instance.put("selection", new StringProvenance("selection", selection));
         instance.put("selected-epoch", new IntProvenance("selected-epoch", trained.epoch() + 1));
@@ -513,7 +552,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
                 examples.getProvenance(), trainerProvenance, instance);
         ImmutableFeatureMap features = examples.getFeatureIDMap();
         return new LocalLipModel("locallip-" + (layers.isBlank() ? network : "custom"), provenance, features, labels,
-                trained.weights(), l, epsTest, loss, certifying, DeviceRequest.parse(device), requireDevice);
+                trained.weights(), l, epsTest, loss, certifying, modelDevice(), requireDevice);
     }
 
     /** The configured shards, else {@link ShardPool#automatic}. */
@@ -647,6 +686,8 @@ public final class LocalLipTrainer implements Trainer<Label> {
         public Builder seed(long v) { return set(() -> t.seed = v); }
         /** @param v auto, cpu, gpu or gpu:N. @return this builder. */
         public Builder device(String v) { return set(() -> t.device = v); }
+        /** @param v devices to train across (auto: every GPU), comma-separated. @return this builder. */
+        public Builder devices(String v) { return set(() -> t.devices = v); }
         /** @param v fail when the requested GPU is absent. @return this builder. */
         public Builder requireDevice(boolean v) { return set(() -> t.requireDevice = v); }
         /** @param v the checkpoint directory. @return this builder. */

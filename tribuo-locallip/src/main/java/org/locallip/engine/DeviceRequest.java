@@ -17,6 +17,8 @@ package org.locallip.engine;
 
 import ai.djl.Device;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -110,6 +112,58 @@ public record DeviceRequest(String name) implements java.io.Serializable {
         }
         logger.warning(msg + "; " + purpose + " on the CPU");
         return Device.cpu();
+    }
+
+    /**
+     * Parses a list of devices for training across devices: {@code auto} (every GPU DJL sees) or
+     * requests separated by commas ({@code gpu:0,gpu:1}, {@code cpu,cpu}), each as {@link #parse}
+     * reads it except {@code auto}.
+     *
+     * @param text the list.
+     * @return the requests ({@code [auto]} for every GPU).
+     * @throws IllegalArgumentException for an empty list or an entry that is not a device.
+     */
+    public static List<DeviceRequest> parseList(String text) {
+        String t = text == null ? "" : text.trim();
+        if (t.equalsIgnoreCase(AUTO)) {
+            return List.of(new DeviceRequest(AUTO));
+        }
+        List<DeviceRequest> out = new ArrayList<>();
+        for (String part : t.split(",", -1)) {
+            DeviceRequest d = parse(part);
+            if (d.name.equals(AUTO)) {
+                throw new IllegalArgumentException("'auto' stands alone in a device list (every GPU), found '"
+                        + text + "'");
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /**
+     * Resolves a list from {@link #parseList}: {@code auto} gives every GPU DJL sees (the CPU
+     * when it sees none, as {@code auto} does); each other entry resolves as {@link #resolve}.
+     *
+     * @param requests the requests.
+     * @param gpuCount how many GPUs DJL sees.
+     * @param require whether a missing GPU is an error.
+     * @param purpose what the devices are for, for messages.
+     * @return the devices, in order.
+     */
+    public static List<Device> resolveAll(List<DeviceRequest> requests, int gpuCount, boolean require,
+            String purpose) {
+        if (requests.size() == 1 && requests.get(0).name.equals(AUTO) && gpuCount > 1) {
+            List<Device> all = new ArrayList<>();
+            for (int g = 0; g < gpuCount; g++) {
+                all.add(Device.gpu(g));
+            }
+            return all;
+        }
+        List<Device> out = new ArrayList<>();
+        for (DeviceRequest r : requests) {
+            out.add(r.resolve(gpuCount, require, purpose));
+        }
+        return out;
     }
 
     /** {@code cu124} -> {@code 12.4}. */

@@ -130,9 +130,21 @@ public final class DjlNetwork implements AutoCloseable {
      * @return the leaves by parameter name.
      */
     public Map<String, NDArray> shardLeaves(NDManager shard) {
+        return shardLeaves(shard, false);
+    }
+
+    /**
+     * Leaves of one shard of a batch, as {@link #shardLeaves(NDManager)}, or copies of the
+     * parameters on the shard manager's device (a shard on a device of its own).
+     *
+     * @param shard the shard's manager (the leaves are freed with it).
+     * @param copy whether the leaves are copies on the shard's device rather than views.
+     * @return the leaves by parameter name.
+     */
+    public Map<String, NDArray> shardLeaves(NDManager shard, boolean copy) {
         Map<String, NDArray> leaves = new LinkedHashMap<>();
         parameters.forEach((name, p) -> {
-            NDArray leaf = p.stopGradient();
+            NDArray leaf = copy ? p.stopGradient().toDevice(shard.getDevice(), true) : p.stopGradient();
             leaf.attach(shard);
             leaf.setRequiresGradient(true);
             leaves.put(name, leaf);
@@ -142,15 +154,16 @@ public final class DjlNetwork implements AutoCloseable {
 
     /**
      * Adds the shards' gradients to the parameters' in the order of the list (shard 0, then 1,
-     * ...), so that the sum does not depend on which shard finished first.
+     * ...), so that the sum does not depend on which shard finished first; gradients on another
+     * device are copied to the parameters' first.
      *
      * @param shards each shard's leaves, in shard order.
      */
     public void addShardGradients(java.util.List<Map<String, NDArray>> shards) {
         parameters.forEach((name, p) -> {
-            NDArray sum = shards.get(0).get(name).getGradient();
+            NDArray sum = onDevice(shards.get(0).get(name).getGradient(), p.getDevice());
             for (int s = 1; s < shards.size(); s++) {
-                try (NDArray g = shards.get(s).get(name).getGradient()) {
+                try (NDArray g = onDevice(shards.get(s).get(name).getGradient(), p.getDevice())) {
                     NDArray next = sum.add(g);
                     sum.close();
                     sum = next;
@@ -160,6 +173,16 @@ public final class DjlNetwork implements AutoCloseable {
                 Gradients.accumulate(p, total);
             }
         });
+    }
+
+    /** The array itself on its device, else a copy there (the original freed). */
+    private static NDArray onDevice(NDArray a, Device device) {
+        if (a.getDevice().equals(device)) {
+            return a;
+        }
+        try (a) {
+            return a.toDevice(device, true);
+        }
     }
 
     /**

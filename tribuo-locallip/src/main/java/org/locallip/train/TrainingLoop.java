@@ -59,14 +59,14 @@ public final class TrainingLoop {
      * @param checkpointEverySteps checkpoint every this many steps (0: only at epoch ends).
      * @param checkpointEveryEpochs checkpoint every this many epochs (0: never by epoch).
      * @param fingerprint the configuration's fingerprint: a checkpoint of another config is refused.
-     * @param shards how many shards each batch is split into (see {@link TrainingStep}).
+     * @param sharding how each batch is split, on one device or across devices (see {@link TrainingStep}).
      * @param gradient how gradients flow through the power iterations.
      * @param selection how the returned weights are chosen, or null for the last epoch's.
      */
     public record Settings(TrainingSchedule schedule, RobustLoss.Kind loss, int batchSize, int sniter, int optIter,
             Augmentation augmentation, long seed, VectorStore.Precision precision, VectorStore.Location location,
-            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint, int shards,
-            PowerIterationGradient gradient, ModelSelection selection) {}
+            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint,
+            Sharding sharding, PowerIterationGradient gradient, ModelSelection selection) {}
 
     private TrainingLoop() {}
 
@@ -91,7 +91,7 @@ public final class TrainingLoop {
                 VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
                         settings.location(), storeFile(settings), settings.seed());
                 TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
-                        store, settings.seed(), settings.shards(), settings.gradient())) {
+                        store, settings.seed(), settings.sharding(), settings.gradient())) {
             int startEpoch = 0;
             int startStep = 0;
             ModelSelection.Choice best = null;

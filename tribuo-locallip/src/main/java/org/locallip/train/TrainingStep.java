@@ -66,6 +66,7 @@ public final class TrainingStep implements AutoCloseable {
     private final List<Integer> hiddenAffine;
     private final Map<Integer, NDArray> globalVectors = new LinkedHashMap<>();
     private final ShardPool shards;
+    private final Sharding sharding;
     private final PowerIterationGradient gradient;
 
     /** Below this many examples per shard, splitting a batch costs more than it saves. */
@@ -139,9 +140,31 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
             long seed, int shards, PowerIterationGradient gradient) {
+        this(network, kind, sniter, optIter, store, seed, Sharding.onOneDevice(shards), gradient);
+    }
+
+    /**
+     * Creates the step with its batches split as {@code sharding} says: parts on the network's
+     * device, or one part per device ({@link Sharding#acrossDevices}, the first device the
+     * network's).
+     *
+     * @param network the network, with trainable parameters.
+     * @param kind the robust objective.
+     * @param sniter power iterations per step.
+     * @param optIter BCP rounds.
+     * @param store the per-example vectors, one slot per hidden affine layer in order.
+     * @param seed the seed of the global vectors.
+     * @param sharding how each batch is split.
+     * @param gradient how gradients flow through the power iterations (the paper: through all).
+     */
+    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
+            long seed, Sharding sharding, PowerIterationGradient gradient) {
         this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
-        if (shards < 1) {
-            throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+        this.sharding = sharding;
+        int shards = sharding.shards();
+        if (sharding.multiDevice() && !sharding.devices().get(0).equals(network.manager().getDevice())) {
+            throw new IllegalArgumentException("the first device of " + sharding.devices()
+                    + " must hold the parameters, which are on " + network.manager().getDevice());
         }
         this.network = network;
         this.optimizer = new AdamOptimizer(network.parameters(), network.manager());
@@ -151,6 +174,7 @@ public final class TrainingStep implements AutoCloseable {
         this.store = store;
         // Wrong convolution gradients would train on a wrong bound without any error, on any device.
         EngineSelfCheck.require(network.manager().getDevice());
+        sharding.devices().stream().distinct().forEach(EngineSelfCheck::require);
         this.shards = shards > 1 ? new ShardPool(shards) : null;
         this.hiddenAffine = network.spec().hiddenAffineIndices();
         if (store.slots() != hiddenAffine.size()) {
@@ -211,7 +235,9 @@ public final class TrainingStep implements AutoCloseable {
             for (int s = 0; s < count; s++) {
                 int from = (int) ((long) b * s / count);
                 int to = (int) ((long) b * (s + 1) / count);
-                parts.add(shard(count == 1 ? pass : pass.newSubManager(), batch, from, to, robust, count > 1));
+                NDManager m = count == 1 ? pass : sharding.multiDevice()
+                        ? pass.newSubManager(sharding.devices().get(s)) : pass.newSubManager();
+                parts.add(shard(m, batch, from, to, robust, count > 1));
             }
             mark(timer, "store read");
             List<Outcome> outcomes;
@@ -282,7 +308,8 @@ public final class TrainingStep implements AutoCloseable {
                 local.put(hiddenAffine.get(s), store.read(manager, ids, s));
             }
         }
-        return new Shard(manager, xs, ys, ids, local, own ? network.shardLeaves(manager) : null);
+        return new Shard(manager, xs, ys, ids, local,
+                own ? network.shardLeaves(manager, sharding.multiDevice()) : null);
     }
 
     /** The whole batch on the calling thread, gradients through DJL's collector. */
@@ -324,7 +351,8 @@ public final class TrainingStep implements AutoCloseable {
         SpectralVectors<NDArray> localVs = null;
         SpectralVectors<NDArray> globalVs = null;
         if (robust) {
-            globalVs = new SpectralVectors<>(globalVectors, sniter, gradient);
+            globalVs = new SpectralVectors<>(part.leaves() != null && sharding.multiDevice()
+                    ? copies(globalVectors, part.manager()) : globalVectors, sniter, gradient);
             localVs = new SpectralVectors<>(part.local(), sniter, gradient);
             // Only the labels' column of the BCP translation: what the loss reads.
             BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, part.manager().full(new Shape(part.size()), eps),
@@ -349,8 +377,22 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /** Moves the step's final global vectors to the network's manager, freeing the previous ones. */
+    /** Copies of arrays on a shard's device, in its manager. */
+    private static Map<Integer, NDArray> copies(Map<Integer, NDArray> arrays, NDManager shard) {
+        Map<Integer, NDArray> out = new LinkedHashMap<>();
+        arrays.forEach((k, v) -> {
+            NDArray copy = v.toDevice(shard.getDevice(), true);
+            copy.attach(shard);
+            out.put(k, copy);
+        });
+        return out;
+    }
+
     private void keepGlobal(Map<Integer, NDArray> finished) {
         finished.forEach((k, v) -> {
+            if (!v.getDevice().equals(network.manager().getDevice())) {
+                v = v.toDevice(network.manager().getDevice(), true);
+            }
             v.attach(network.manager());
             NDArray old = globalVectors.put(k, v);
             if (old != null && old != v) {
