@@ -108,10 +108,14 @@ public final class PowerIteration {
                         c -> batchStep(t, localStep(t, op, site, c.get(0), inMask, outMask, true, eps)),
                         c -> batchStep(t, localStep(t, op, site, c.get(0), inMask, outMask, false, eps)));
             } else {
-                last = iterate(t, iterations, List.of(start),
-                        new int[] {site.inputRank(), site.outputRank(), site.inputRank()},
-                        c -> perExampleStep(t, localStep(t, op, site, c.get(0), inMask, outMask, true, eps), null, site),
-                        c -> perExampleStep(t, localStep(t, op, site, c.get(0), inMask, outMask, false, eps), c, site));
+                if (iterations < 1) {
+                    throw new IllegalArgumentException("power iterations must be >= 1, found " + iterations);
+                }
+                Next<T> once = perExampleStep(t, localStep(t, op, site, start, inMask, outMask, true, eps), null, site);
+                last = iterations == 1 ? once.values() : t.loopPerExample(iterations - 1, once.goOn().get(),
+                        once.values(), new int[] {site.inputRank(), site.outputRank(), site.inputRank()}, 2,
+                        java.util.Arrays.asList(inMask, outMask), (c, masks) -> perExampleStep(t,
+                                localStep(t, op, site, c.get(0), masks.get(0), masks.get(1), false, eps), c, site));
             }
         }
         T u = last.get(0);

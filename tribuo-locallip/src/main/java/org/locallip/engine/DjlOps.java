@@ -19,6 +19,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -445,6 +446,106 @@ public final class DjlOps implements TensorOps<NDArray> {
             scope = outer;
         }
         return carried;
+    }
+
+    /**
+     * The per-example loop with finished examples left out: after an iteration in which at least
+     * a quarter of the working examples finished, the carried values of the finished ones are
+     * stored in the full arrays and the rest (with their inputs) gathered into smaller arrays, so
+     * that later iterations compute only for the examples still running. An example's values are
+     * those {@link #loop} gives (its rows are computed by the same operators; finished rows are
+     * frozen either way). With gradients recording it is {@link #loop}.
+     */
+    @Override
+    public List<NDArray> loopPerExample(int maxIterations, NDArray condition, List<NDArray> initial, int[] ranks,
+            int doneIndex, List<NDArray> inputs, PerExampleBody<NDArray> body) {
+        if (JniUtils.isGradMode() || maxIterations < 1 || (condition != null && !condition.getBoolean())) {
+            return TensorOps.super.loopPerExample(maxIterations, condition, initial, ranks, doneIndex, inputs, body);
+        }
+        NDManager outer = scope;
+        List<NDArray> full = null;
+        long[] rows = null;
+        List<NDArray> carried = initial;
+        List<NDArray> in = inputs;
+        try {
+            for (int i = 0; i < maxIterations; i++) {
+                try (NDManager inner = outer.newSubManager()) {
+                    if (i > 0) {
+                        carried.forEach(a -> a.attach(inner));
+                    }
+                    scope = inner;
+                    Next<NDArray> next = body.step(carried, in);
+                    next.values().forEach(a -> a.attach(outer));
+                    carried = next.values();
+                    scope = outer;
+                    float[] done = carried.get(doneIndex).toFloatArray();
+                    int running = 0;
+                    for (float d : done) {
+                        running += d > 0.5f ? 0 : 1;
+                    }
+                    if (running == 0 || i + 1 == maxIterations) {
+                        break;
+                    }
+                    if (running <= done.length * 3L / 4) {
+                        // Store every working row in the full arrays, then work on the running ones only.
+                        if (full == null) {
+                            full = new ArrayList<>(carried);
+                            rows = new long[done.length];
+                            for (int r = 0; r < rows.length; r++) {
+                                rows[r] = r;
+                            }
+                        } else {
+                            scatter(full, rows, carried);
+                        }
+                        long[] keep = new long[running];
+                        long[] local = new long[running];
+                        for (int r = 0, k = 0; r < done.length; r++) {
+                            if (done[r] <= 0.5f) {
+                                local[k] = r;
+                                keep[k++] = rows[r];
+                            }
+                        }
+                        NDIndex pick = new NDIndex("{}", outer.create(local));
+                        List<NDArray> fewer = new ArrayList<>();
+                        for (NDArray a : carried) {
+                            fewer.add(a.get(pick));
+                        }
+                        List<NDArray> fewerIn = new ArrayList<>();
+                        for (int k = 0; k < in.size(); k++) {
+                            NDArray a = in.get(k);
+                            boolean perExample = a != null && a.getShape().get(0) == done.length;
+                            fewerIn.add(perExample ? a.get(pick) : a);
+                            if (perExample && a != inputs.get(k)) {
+                                a.close(); // gathered by an earlier compaction
+                            }
+                        }
+                        for (NDArray a : carried) {
+                            if (full.stream().noneMatch(f -> f == a)) {
+                                a.close();
+                            }
+                        }
+                        carried = fewer;
+                        in = fewerIn;
+                        rows = keep;
+                    }
+                }
+            }
+        } finally {
+            scope = outer;
+        }
+        if (full == null) {
+            return carried;
+        }
+        scatter(full, rows, carried);
+        return full;
+    }
+
+    /** Writes the working rows back into the full arrays. */
+    private void scatter(List<NDArray> full, long[] rows, List<NDArray> working) {
+        NDIndex at = new NDIndex("{}", scope.create(rows));
+        for (int k = 0; k < full.size(); k++) {
+            full.get(k).set(at, working.get(k));
+        }
     }
 
     @Override

@@ -331,6 +331,41 @@ public interface TensorOps<T> extends ForwardOps<T> {
     List<T> loop(int maxIterations, T condition, List<T> initial, int[] ranks, LoopBody<T> body);
 
     /**
+     * A {@link #loop} over per-example values (axis 0 is the example) in which an example whose
+     * {@code done} flag (the carried value at {@code doneIndex}, 1 or 0 per example) is set keeps
+     * its carried values unchanged from then on, as the body guarantees; {@code inputs} are
+     * per-example values the body reads (null entries allowed). A backend may leave finished
+     * examples out of the remaining iterations' work, provided the result equals {@link #loop}'s;
+     * the default is {@link #loop}. Without gradients only.
+     *
+     * @param maxIterations the most iterations; 0 returns {@code initial}.
+     * @param condition a boolean scalar: whether to run the first iteration at all; null for yes.
+     * @param initial the carried values, each with the examples on axis 0.
+     * @param ranks the rank of each carried value.
+     * @param doneIndex which carried value is the per-example done flag.
+     * @param inputs per-example values read by the body, not carried.
+     * @param body one iteration.
+     * @return the carried values after the last iteration, for every example.
+     */
+    default List<T> loopPerExample(int maxIterations, T condition, List<T> initial, int[] ranks, int doneIndex,
+            List<T> inputs, PerExampleBody<T> body) {
+        return loop(maxIterations, condition, initial, ranks, c -> body.step(c, inputs));
+    }
+
+    /** One iteration of a {@link #loopPerExample}. */
+    @FunctionalInterface
+    interface PerExampleBody<T> {
+        /**
+         * Computes the next carried values of the examples given.
+         *
+         * @param carried the values of the previous iteration.
+         * @param inputs the per-example inputs of the same examples, in the same order.
+         * @return the next values and whether to go on.
+         */
+        Next<T> step(List<T> carried, List<T> inputs);
+    }
+
+    /**
      * Stops recording gradients until the scope closes (nothing where there is no autograd).
      *
      * @return the scope.
