@@ -50,7 +50,8 @@ class ArchitectureTest {
     private static final Map<String, String> MODULES = Map.of(
             "tribuo-locallip", "org.locallip",
             "onnx-export", "org.locallip.onnx.certifier",
-            "examples", "org.locallip.cli");
+            "examples", "org.locallip.cli",
+            "tribuo-locallip-spark", "org.locallip.spark");
 
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
     /** A reference to a class of this project: lower-case package segments, then a class name. */

@@ -86,6 +86,36 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws IllegalArgumentException if it is not a certifier graph of this project.
      */
     public OnnxCertifier(Path path, Device device) throws OrtException {
+        this(path.toString(), (env, options) -> env.createSession(path.toString(), options), device);
+    }
+
+    /**
+     * Loads a certifier graph held in memory (e.g. one broadcast to the executors of a cluster).
+     *
+     * @param graph the bytes of the ONNX file.
+     * @param device where to run.
+     * @throws OrtException if ONNX Runtime cannot load it.
+     * @throws IllegalArgumentException if it is not a certifier graph of this project.
+     */
+    public OnnxCertifier(byte[] graph, Device device) throws OrtException {
+        this("a certifier graph of " + graph.length + " bytes", (env, options) -> env.createSession(graph, options),
+                device);
+    }
+
+    /** Makes a session from the graph, wherever the graph is. */
+    @FunctionalInterface
+    private interface SessionSource {
+        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /**
+     * Opens the session and reads the graph's metadata.
+     *
+     * @param name the graph, for messages (its path).
+     * @param source opens a session on it.
+     * @param device where to run.
+     */
+    private OnnxCertifier(String name, SessionSource source, Device device) throws OrtException {
         this.env = OrtEnvironment.getEnvironment();
         boolean cuda = false;
         OrtSession s = null;
@@ -96,7 +126,7 @@ public final class OnnxCertifier implements AutoCloseable {
                 // would put errors near 1e-3 into margins whose rounding slack is 1e-4.
                 provider.add(USE_TF32, "0");
                 options.addCUDA(provider);
-                s = env.createSession(path.toString(), options);
+                s = source.open(env, options);
                 cuda = true;
             } catch (OrtException | RuntimeException e) {
                 // One line: ONNX Runtime's messages end with a line break.
@@ -106,7 +136,7 @@ public final class OnnxCertifier implements AutoCloseable {
             }
         }
         if (s == null) {
-            s = env.createSession(path.toString(), new OrtSession.SessionOptions());
+            s = source.open(env, new OrtSession.SessionOptions());
         }
         this.session = s;
         this.onCuda = cuda;
@@ -115,20 +145,20 @@ public final class OnnxCertifier implements AutoCloseable {
         String layoutText = meta.get(CertifierGraphWriter.META_LAYOUT);
         if (labelText == null || layoutText == null || !session.getOutputNames().contains("margin")) {
             session.close();
-            throw new IllegalArgumentException(path + " is not a Local-Lip certifier graph (metadata or outputs missing)");
+            throw new IllegalArgumentException(name + " is not a Local-Lip certifier graph (metadata or outputs missing)");
         }
         this.labels = List.of(labelText.split("\n"));
         try {
             this.layout = ImageLayout.fromText(layoutText);
         } catch (IllegalArgumentException e) {
             session.close();
-            throw new IllegalArgumentException(path + " has a bad image layout in its metadata: " + e.getMessage(), e);
+            throw new IllegalArgumentException(name + " has a bad image layout in its metadata: " + e.getMessage(), e);
         }
         this.defaultEps = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_EPS, "0.1"));
         String g = meta.get(CertifierGraphWriter.META_GUARANTEE);
         if (g == null || !session.getOutputNames().contains("finite")) {
             session.close();
-            throw new IllegalArgumentException(path + " was written by an older version (no guarantee in its metadata);"
+            throw new IllegalArgumentException(name + " was written by an older version (no guarantee in its metadata);"
                     + " export it again");
         }
         this.guarantee = Guarantee.valueOf(g);
