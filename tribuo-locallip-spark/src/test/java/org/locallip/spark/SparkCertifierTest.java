@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.locallip.CertifiedPrediction;
 import org.locallip.certify.Guarantee;
+import org.locallip.certify.RadiusSearch;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -123,11 +124,18 @@ class SparkCertifierTest {
             List<Row> rows = SparkCertifier.certify(DigitFrames.floats(spark, test, certifier.layout(), 3), graph, eps,
                     SparkCertifyOptions.defaults().withBatchSize(32).withRadius(true)).collectAsList();
             assertEquals(test.size(), rows.size());
+            double widest = 0;
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 assertSame(single.get(i), r, i, MARGIN_ROUNDING);
-                assertEquals(radii[i], r.getDouble(r.fieldIndex(ResultColumns.RADIUS)), "radius of digit " + i);
+                // The search steers by the margins, which round differently in batches of another
+                // size: both radii are certified ends of brackets narrower than the precision.
+                double radius = r.getDouble(r.fieldIndex(ResultColumns.RADIUS));
+                assertEquals(radii[i], radius, RadiusSearch.DEFAULT_PRECISION, "radius of digit " + i);
+                widest = Math.max(widest, Math.abs(radii[i] - radius));
             }
+            System.out.printf("radii of %d digits: Spark (batches of 32) vs one JVM (one batch) differ by at most %.1e%n",
+                    rows.size(), widest);
             Row first = rows.get(0);
             assertEquals("estimate", first.getString(first.fieldIndex(ResultColumns.GUARANTEE)));
             assertNull(first.get(first.fieldIndex(ResultColumns.FAILURE_PROBABILITY)), "ESTIMATE states no probability");
