@@ -424,28 +424,40 @@ public final class DjlOps implements TensorOps<NDArray> {
         }
         NDManager outer = scope;
         List<NDArray> carried = initial;
-        try {
-            for (int i = 0; i < maxIterations; i++) {
-                try (NDManager inner = outer.newSubManager()) {
-                    if (i > 0) {
-                        // the previous iteration's results, freed when this one ends unless carried on
-                        carried.forEach(a -> a.attach(inner));
-                    }
-                    scope = inner;
-                    Next<NDArray> next = body.step(carried);
-                    boolean goOn = i + 1 < maxIterations && (next.goOn() == null || next.goOn().get().getBoolean());
-                    next.values().forEach(a -> a.attach(outer));
-                    carried = next.values();
-                    scope = outer;
-                    if (!goOn) {
-                        break;
-                    }
-                }
+        for (int i = 0; i < maxIterations; i++) {
+            List<NDArray> current = carried;
+            Stepped next = iteration(outer, current, i > 0, i + 1 < maxIterations, () -> body.step(current));
+            carried = next.values();
+            if (!next.goOn()) {
+                break;
             }
+        }
+        return carried;
+    }
+
+    /** What one eager iteration hands on: its values (in the loop's scope) and whether to go on. */
+    private record Stepped(List<NDArray> values, boolean goOn) {}
+
+    /**
+     * One eager iteration in a scope of its own: the previous iteration's values are freed with
+     * it unless carried on ({@code freePrevious}: not the loop's initial values, which are the
+     * caller's), the new values end in {@code outer}, and the condition is read only when
+     * another iteration may run.
+     */
+    private Stepped iteration(NDManager outer, List<NDArray> previous, boolean freePrevious, boolean mayGoOn,
+            java.util.function.Supplier<Next<NDArray>> body) {
+        try (NDManager inner = outer.newSubManager()) {
+            if (freePrevious) {
+                previous.forEach(a -> a.attach(inner));
+            }
+            scope = inner;
+            Next<NDArray> next = body.get();
+            boolean goOn = mayGoOn && (next.goOn() == null || next.goOn().get().getBoolean());
+            next.values().forEach(a -> a.attach(outer));
+            return new Stepped(next.values(), goOn);
         } finally {
             scope = outer;
         }
-        return carried;
     }
 
     /**
@@ -467,71 +479,60 @@ public final class DjlOps implements TensorOps<NDArray> {
         long[] rows = null;
         List<NDArray> carried = initial;
         List<NDArray> in = inputs;
-        try {
-            for (int i = 0; i < maxIterations; i++) {
-                try (NDManager inner = outer.newSubManager()) {
-                    if (i > 0) {
-                        carried.forEach(a -> a.attach(inner));
+        for (int i = 0; i < maxIterations; i++) {
+            List<NDArray> current = carried;
+            List<NDArray> currentIn = in;
+            carried = iteration(outer, current, i > 0, false, () -> body.step(current, currentIn)).values();
+            float[] done = carried.get(doneIndex).toFloatArray();
+            int running = 0;
+            for (float d : done) {
+                running += d > 0.5f ? 0 : 1;
+            }
+            if (running == 0 || i + 1 == maxIterations) {
+                break;
+            }
+            if (running <= done.length * 3L / 4) {
+                // Store every working row in the full arrays, then work on the running ones only.
+                if (full == null) {
+                    full = new ArrayList<>(carried);
+                    rows = new long[done.length];
+                    for (int r = 0; r < rows.length; r++) {
+                        rows[r] = r;
                     }
-                    scope = inner;
-                    Next<NDArray> next = body.step(carried, in);
-                    next.values().forEach(a -> a.attach(outer));
-                    carried = next.values();
-                    scope = outer;
-                    float[] done = carried.get(doneIndex).toFloatArray();
-                    int running = 0;
-                    for (float d : done) {
-                        running += d > 0.5f ? 0 : 1;
-                    }
-                    if (running == 0 || i + 1 == maxIterations) {
-                        break;
-                    }
-                    if (running <= done.length * 3L / 4) {
-                        // Store every working row in the full arrays, then work on the running ones only.
-                        if (full == null) {
-                            full = new ArrayList<>(carried);
-                            rows = new long[done.length];
-                            for (int r = 0; r < rows.length; r++) {
-                                rows[r] = r;
-                            }
-                        } else {
-                            scatter(full, rows, carried);
-                        }
-                        long[] keep = new long[running];
-                        long[] local = new long[running];
-                        for (int r = 0, k = 0; r < done.length; r++) {
-                            if (done[r] <= 0.5f) {
-                                local[k] = r;
-                                keep[k++] = rows[r];
-                            }
-                        }
-                        NDIndex pick = new NDIndex("{}", outer.create(local));
-                        List<NDArray> fewer = new ArrayList<>();
-                        for (NDArray a : carried) {
-                            fewer.add(a.get(pick));
-                        }
-                        List<NDArray> fewerIn = new ArrayList<>();
-                        for (int k = 0; k < in.size(); k++) {
-                            NDArray a = in.get(k);
-                            boolean perExample = a != null && a.getShape().get(0) == done.length;
-                            fewerIn.add(perExample ? a.get(pick) : a);
-                            if (perExample && a != inputs.get(k)) {
-                                a.close(); // gathered by an earlier compaction
-                            }
-                        }
-                        for (NDArray a : carried) {
-                            if (full.stream().noneMatch(f -> f == a)) {
-                                a.close();
-                            }
-                        }
-                        carried = fewer;
-                        in = fewerIn;
-                        rows = keep;
+                } else {
+                    scatter(full, rows, carried);
+                }
+                long[] keep = new long[running];
+                long[] local = new long[running];
+                for (int r = 0, k = 0; r < done.length; r++) {
+                    if (done[r] <= 0.5f) {
+                        local[k] = r;
+                        keep[k++] = rows[r];
                     }
                 }
+                NDIndex pick = new NDIndex("{}", outer.create(local));
+                List<NDArray> fewer = new ArrayList<>();
+                for (NDArray a : carried) {
+                    fewer.add(a.get(pick));
+                }
+                List<NDArray> fewerIn = new ArrayList<>();
+                for (int k = 0; k < in.size(); k++) {
+                    NDArray a = in.get(k);
+                    boolean perExample = a != null && a.getShape().get(0) == done.length;
+                    fewerIn.add(perExample ? a.get(pick) : a);
+                    if (perExample && a != inputs.get(k)) {
+                        a.close(); // gathered by an earlier compaction
+                    }
+                }
+                for (NDArray a : carried) {
+                    if (full.stream().noneMatch(f -> f == a)) {
+                        a.close();
+                    }
+                }
+                carried = fewer;
+                in = fewerIn;
+                rows = keep;
             }
-        } finally {
-            scope = outer;
         }
         if (full == null) {
             return carried;
