@@ -122,20 +122,10 @@ public final class DjlNetwork implements AutoCloseable {
     }
 
     /**
-     * Leaves of one shard of a batch: views of the parameters (no copy) that require gradients of
-     * their own, so that the shard's backward pass accumulates into them and not into the
-     * parameters, whatever the order in which shards finish ({@link #addShardGradients}).
-     *
-     * @param shard the shard's manager (the leaves are freed with it).
-     * @return the leaves by parameter name.
-     */
-    public Map<String, NDArray> shardLeaves(NDManager shard) {
-        return shardLeaves(shard, false);
-    }
-
-    /**
-     * Leaves of one shard of a batch, as {@link #shardLeaves(NDManager)}, or copies of the
-     * parameters on the shard manager's device (a shard on a device of its own).
+     * Leaves of one shard of a batch: views of the parameters (no copy), or copies of them on the
+     * shard manager's device (a shard on a device of its own), that require gradients of their
+     * own, so that the shard's backward pass accumulates into them and not into the parameters,
+     * whatever the order in which shards finish ({@link #addShardGradients}).
      *
      * @param shard the shard's manager (the leaves are freed with it).
      * @param copy whether the leaves are copies on the shard's device rather than views.
