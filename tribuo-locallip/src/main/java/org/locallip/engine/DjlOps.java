@@ -466,12 +466,12 @@ public final class DjlOps implements TensorOps<NDArray> {
      * stored in the full arrays and the rest (with their inputs) gathered into smaller arrays, so
      * that later iterations compute only for the examples still running. An example's values are
      * those {@link #loop} gives (its rows are computed by the same operators; finished rows are
-     * frozen either way). With gradients recording it is {@link #loop}.
+     * frozen either way). When gradients flow through the carried values it is {@link #loop}.
      */
     @Override
     public List<NDArray> loopPerExample(int maxIterations, NDArray condition, List<NDArray> initial, int[] ranks,
             int doneIndex, List<NDArray> inputs, PerExampleBody<NDArray> body) {
-        if (JniUtils.isGradMode() || maxIterations < 1 || (condition != null && !condition.getBoolean())) {
+        if (recordsGradients(initial) || maxIterations < 1 || (condition != null && !condition.getBoolean())) {
             return TensorOps.super.loopPerExample(maxIterations, condition, initial, ranks, doneIndex, inputs, body);
         }
         NDManager outer = scope;
@@ -539,6 +539,24 @@ public final class DjlOps implements TensorOps<NDArray> {
         }
         scatter(full, rows, carried);
         return full;
+    }
+
+    /**
+     * Whether autograd records through these values: PyTorch's grad mode is on (its default, in
+     * every thread) and one of them requires gradients (it was computed from a parameter that
+     * does). Grad mode alone says nothing: it is per thread, DJL turns it off on the thread that
+     * starts the engine, and every other thread (the shard pool's workers) starts with it on.
+     */
+    private static boolean recordsGradients(List<NDArray> values) {
+        if (!JniUtils.isGradMode()) {
+            return false;
+        }
+        for (NDArray a : values) {
+            if (a != null && a.hasGradient()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes the working rows back into the full arrays. */

@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link DjlOps#loopPerExample} leaves finished examples out of later iterations and still returns
  * what the plain loop returns, bit for bit: 64 examples, each finishing at its own iteration
- * (example i after i % 20 + 1 iterations), with a per-example input read by the body.
+ * (example i after i % 20 + 1 iterations), with a per-example input read by the body; on the
+ * engine's thread and on a new thread, where PyTorch's grad mode is on.
  */
 class PerExampleLoopTest {
 
@@ -55,6 +56,36 @@ class PerExampleLoopTest {
 
     @Test
     void finishedExamplesLeaveTheWorkAndTheResultIsThePlainLoops() {
+        compactsAndMatchesThePlainLoop();
+    }
+
+    /**
+     * PyTorch's grad mode is per thread and on in every thread DJL did not start the engine in,
+     * such as the shard pool's workers that certify: values that require no gradient must still
+     * leave the work there.
+     */
+    @Test
+    void finishedExamplesLeaveTheWorkOnAThreadWithGradModeOn() throws Exception {
+        NDManager.newBaseManager("PyTorch").close(); // the engine starts on this thread
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean gradMode = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread worker = new Thread(() -> {
+            try {
+                gradMode.set(ai.djl.pytorch.jni.JniUtils.isGradMode());
+                compactsAndMatchesThePlainLoop();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        worker.start();
+        worker.join();
+        assertTrue(gradMode.get(), "a new thread starts with PyTorch's grad mode on");
+        if (failure.get() != null) {
+            throw new AssertionError("on a thread with grad mode on", failure.get());
+        }
+    }
+
+    private static void compactsAndMatchesThePlainLoop() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             float[] x0 = new float[N * 3];
             float[] input = new float[N * 3];
