@@ -31,6 +31,7 @@ import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
 import org.locallip.certify.BoundarySearch;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.certify.RadiusSearch;
@@ -189,7 +190,8 @@ class OnnxExportTest {
 
     /**
      * The guarantees on ONNX Runtime: the SOUND graph agrees with the DJL path on every flag of
-     * the whole test split; the PROBABILISTIC graph draws its starts afresh at every run (the same
+     * the whole test split; the ESTIMATE graph by Lanczos with DJL's margins on 300 digits (its
+     * metadata naming the steps); the PROBABILISTIC graph draws its starts afresh at every run (the same
      * input gives other margins, each run's certificates carrying the graph's delta); a
      * certificate of either deterministic graph does not depend on its batch.
      */
@@ -228,6 +230,31 @@ class OnnxExportTest {
         System.out.printf("SOUND on ONNX Runtime: %d of %d test digits certified at 0.1, every flag as on DJL%n",
                 certified, split.size());
         assertTrue(certified > 0 && certified < split.size());
+
+        // ESTIMATE by Lanczos: the graph runs the same steps from the same fixed starts as DJL
+        CertifyOptions lanczos = sound.withGuarantee(Guarantee.ESTIMATE).withEstimator(Estimator.LANCZOS)
+                .withLanczos(20, 1e-6).withStarts(StartingVectors.seeded(model.networkSpec(), 5));
+        Path lanczosFile = dir.resolve("certifier-estimate-lanczos.onnx");
+        Files.write(lanczosFile, CertifierGraphWriter.write(model, lanczos, "org.locallip.test", 1).toByteArray());
+        checkWithOnnxChecker(lanczosFile);
+        List<Example<Label>> some = split.subList(0, 300);
+        List<CertifiedPrediction> djlLanczos = model.certify(some, 0.1, lanczos);
+        try (OnnxCertifier certifier = new OnnxCertifier(lanczosFile, OnnxCertifier.Device.CPU)) {
+            assertEquals(Guarantee.ESTIMATE, certifier.guarantee());
+            assertEquals(20, certifier.sniter(), "the graph's metadata names its Lanczos steps");
+            List<CertifiedPrediction> ort = certifier.certify(some, 0.1);
+            int lanczosCertified = 0;
+            for (int i = 0; i < some.size(); i++) {
+                assertEquals(djlLanczos.get(i).margin(), ort.get(i).margin(), 1e-3, "ESTIMATE (Lanczos) margin, digit " + i);
+                if (Math.abs(djlLanczos.get(i).margin()) > 1e-3) {
+                    assertEquals(djlLanczos.get(i).certified(), ort.get(i).certified(), "flag of digit " + i);
+                }
+                lanczosCertified += ort.get(i).certified() ? 1 : 0;
+            }
+            System.out.printf("ESTIMATE by Lanczos (20 steps) on 300 digits at 0.1: %d certified on ONNX Runtime, as on"
+                    + " DJL%n", lanczosCertified);
+            assertTrue(lanczosCertified > 0 && lanczosCertified < some.size(), "the comparison needs both kinds");
+        }
 
         CertifyOptions probabilistic = sound.withGuarantee(Guarantee.PROBABILISTIC).withLanczos(32, 1e-6);
         Path file = dir.resolve("certifier-probabilistic.onnx");

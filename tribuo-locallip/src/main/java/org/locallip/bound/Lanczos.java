@@ -27,7 +27,8 @@ import java.util.List;
  * The Lanczos method on {@code B = D_in W^T D_out W D_in} of every example of a batch, on any
  * backend (its steps become an ONNX {@code Loop}), from starting vectors the caller draws: a fixed
  * number of steps gives each example's tridiagonal {@code T}, and Gram iteration gives an upper
- * bound on the largest eigenvalue of {@code T}, the largest Ritz value (or more). No
+ * bound on the largest eigenvalue of {@code T}, the largest Ritz value (or more; PROBABILISTIC),
+ * or its repeated squares a weighted mean of its eigenvalues, the largest one or less (ESTIMATE). No
  * re-orthogonalisation: in floating point the Lanczos vectors lose orthogonality once a Ritz value
  * converges and copies of it appear, which changes nothing at the top of the spectrum. An example
  * whose Krylov subspace is exhausted (a masked operator of small rank) stops cleanly: its later
@@ -37,6 +38,9 @@ public final class Lanczos {
 
     /** A new direction shorter than this, relative to the step's scale, ends an example's subspace. */
     private static final float BREAKDOWN = 1e-5f;
+
+    /** Squarings of {@code T} for {@link #largestRitzValue}: eigenvalues weighted by {@code lambda^(2^15)}. */
+    private static final int SQUARINGS = 14;
 
     private Lanczos() {}
 
@@ -54,6 +58,52 @@ public final class Lanczos {
      * @return {@code (b)} upper bounds on the largest eigenvalue of each {@code T}.
      */
     public static <T> T largestRitzValueBound(TensorOps<T> t, LinearOperator<T> op, Site site, T start, T inMask,
+            T outMask, int steps) {
+        // T is positive semi-definite up to rounding; Gram iteration bounds its spectral norm, which is its largest eigenvalue
+        return GramBound.largestEigenvalue(t, tridiagonal(t, op, site, start, inMask, outMask, steps));
+    }
+
+    /**
+     * An estimate of each example's largest Ritz value after {@code steps} steps, from below: the
+     * mean of the eigenvalues of {@code T} weighted by their {@code 2^(SQUARINGS+1)}-th powers,
+     * {@code trace(X T X) / trace(X X)} with {@code X} the normalised {@code T^(2^SQUARINGS)},
+     * which never exceeds the largest eigenvalue of {@code T} (in exact arithmetic the largest
+     * Ritz value, itself at most the largest eigenvalue of {@code B}), and equals it up to
+     * rounding once the largest eigenvalue stands apart by a part in a few thousand. The Krylov
+     * subspace of {@code steps} steps holds the vector of {@code steps - 1} power iterations from
+     * the same start, so this is at least their estimate, squared (ESTIMATE's {@link
+     * LocalNorms#lanczosEstimate}).
+     *
+     * @param t the backend.
+     * @param op the layer's operator.
+     * @param site where the layer sits.
+     * @param start starting vectors, {@code (b, *input)}, masked by {@code inMask} already.
+     * @param inMask {@code D_in}, or null.
+     * @param outMask {@code D_out}, or null.
+     * @param steps the Lanczos steps, the size of {@code T}, at least 2.
+     * @param <T> the value type.
+     * @return {@code (b)} estimates of the largest eigenvalue of {@code B} (0 for a zero operator).
+     */
+    public static <T> T largestRitzValue(TensorOps<T> t, LinearOperator<T> op, Site site, T start, T inMask,
+            T outMask, int steps) {
+        T tri = tridiagonal(t, op, site, start, inMask, outMask, steps);
+        int[] matrix = {1, 2};
+        // the squarings as a loop, so that a backend frees each one's temporaries (b * steps^2 each)
+        T x = t.loop(SQUARINGS, null, List.of(tri), new int[] {3}, c -> {
+            // a zero matrix stays zero instead of dividing by 0
+            T scale = t.reshape(t.clamp(t.norm(c.get(0), matrix, false), Float.MIN_NORMAL, Float.POSITIVE_INFINITY),
+                    -1, 1, 1);
+            T unit = t.div(c.get(0), scale);
+            return new Next<>(List.of(t.matMul(unit, unit)), null);
+        }).get(0);
+        T weight = t.sum(t.mul(x, x), matrix, false);
+        T quotient = t.sum(t.mul(t.matMul(x, tri), x), matrix, false);
+        T estimate = t.div(quotient, t.clamp(weight, Float.MIN_NORMAL, Float.POSITIVE_INFINITY));
+        return t.clamp(estimate, 0f, Float.POSITIVE_INFINITY);
+    }
+
+    /** {@code steps} Lanczos steps: each example's tridiagonal {@code T}, {@code (b, steps, steps)}. */
+    private static <T> T tridiagonal(TensorOps<T> t, LinearOperator<T> op, Site site, T start, T inMask,
             T outMask, int steps) {
         if (steps < 2) {
             throw new IllegalArgumentException("Lanczos needs at least 2 steps, found " + steps);
@@ -105,11 +155,9 @@ public final class Lanczos {
         }
         T identity = t.constant(eye, new long[] {1, steps, steps});
         T upper = t.constant(shift, new long[] {1, steps, steps});
-        T tri = t.add(t.mul(t.reshape(alphas, -1, steps, 1), identity),
+        return t.add(t.mul(t.reshape(alphas, -1, steps, 1), identity),
                 t.add(t.mul(t.reshape(betas, -1, steps, 1), upper), t.mul(t.reshape(betas, -1, 1, steps),
                         t.transposeMatrices(upper))));
-        // T is positive semi-definite up to rounding; Gram iteration bounds its spectral norm, which is its largest eigenvalue
-        return GramBound.largestEigenvalue(t, tri);
     }
 
     private static <T> T masked(TensorOps<T> t, T x, T mask) {

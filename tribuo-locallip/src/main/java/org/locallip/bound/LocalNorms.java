@@ -59,6 +59,30 @@ public final class LocalNorms {
     }
 
     /**
+     * ESTIMATE by Lanczos: from the same fixed starting vectors as {@link #powerIteration}, masked by
+     * {@code D_in}, {@code steps} Lanczos steps and the square root of the largest Ritz value
+     * ({@link Lanczos#largestRitzValue}). An estimate from below like the power iteration's, and
+     * never below the power iteration's of as many products from the same start (the Krylov
+     * subspace holds its vector), so it needs far fewer products for the same closeness to the
+     * norm. The starting vectors are not replaced (there is no single final vector to keep).
+     *
+     * @param t the backend.
+     * @param vectors the starting vectors by layer index.
+     * @param steps Lanczos steps, at least 2.
+     * @param <T> the value type.
+     * @return the local norms.
+     */
+    public static <T> LocalNorm<T> lanczosEstimate(TensorOps<T> t, SpectralVectors<T> vectors, int steps) {
+        return (layer, site, input, inMask, outMask) -> {
+            T start = vectors.start(site.index());
+            if (inMask != null) {
+                start = t.mul(start, inMask);
+            }
+            return t.sqrt(Lanczos.largestRitzValue(t, layer.operator(t, site), site, start, inMask, outMask, steps));
+        };
+    }
+
+    /**
      * A bound that holds with probability at least {@code 1 - delta} per layer (PROBABILISTIC):
      * Lanczos from a start drawn from the backend's random source at each call
      * ({@link TensorOps#randomNormalLike}), the largest Ritz value bounded from above by Gram

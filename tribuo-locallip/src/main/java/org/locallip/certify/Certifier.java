@@ -26,8 +26,6 @@ import org.locallip.bound.CertifiedMargin;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
 import org.locallip.bound.LocalNorm;
-import org.locallip.bound.LocalNorms;
-import org.locallip.bound.PowerIteration;
 import org.locallip.bound.SpectralVectors;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
@@ -48,12 +46,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Certifies predictions of a network on DJL with the bound pass ({@link BoundPass}): the same
  * code as training and as the exported ONNX certifier, without gradients, with the BCP translation
- * of the predicted class only, and with the norms of the guarantee asked for ({@link Guarantee}):
+ * of the predicted class only, and with the norms of the guarantee asked for ({@link Guarantee},
+ * {@link CertifyOptions#localNorms}):
  * <ul>
  *   <li>ESTIMATE: global norms by power iteration once per model, local norms by power iteration
- *   from fixed starting vectors (the same for every example), each example stopping on its own;</li>
+ *   from fixed starting vectors (the same for every example), each example stopping on its own,
+ *   or by Lanczos from the same vectors ({@link Estimator});</li>
  *   <li>PROBABILISTIC: sound global norms, local norms by Lanczos from fresh random starts;</li>
- *   <li>SOUND: sound global norms, local norms proven ({@link LocalNorms#sound}).</li>
+ *   <li>SOUND: sound global norms, local norms proven ({@link org.locallip.bound.LocalNorms#sound}).</li>
  * </ul>
  * An example's certificate does not depend on the other examples of its batch or its place in
  * it. The decision fails closed ({@link CertifiedMargin#decide}). The certified radius comes from
@@ -283,12 +283,7 @@ public final class Certifier implements AutoCloseable {
         try (NDManager scope = pass.newSubManager()) {
             DjlOps t = network.ops(scope);
             SpectralVectors<NDArray> vectors = new SpectralVectors<>(local, options.sniter());
-            LocalNorm<NDArray> localNorms = switch (options.guarantee()) {
-                case ESTIMATE -> LocalNorms.powerIteration(t, vectors, PowerIteration.StopRule.PER_EXAMPLE);
-                case PROBABILISTIC -> LocalNorms.lanczos(t, options.lanczosSteps(),
-                        delta / spec.hiddenAffineIndices().size());
-                case SOUND -> LocalNorms.sound(t, norms, SOUND_EXPLICIT_BUDGET);
-            };
+            LocalNorm<NDArray> localNorms = options.localNorms(t, vectors, norms, spec.hiddenAffineIndices().size());
             BoundResult<NDArray> r = BoundPass.run(t, spec, x, scope.create(e), new BoundPass.Settings<>(
                     GlobalNorms.fixed(t, norms), localNorms, options.optIter(), Columns.predicted(), null));
             CertifiedMargin.Decision<NDArray> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),

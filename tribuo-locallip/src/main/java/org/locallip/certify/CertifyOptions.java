@@ -15,6 +15,14 @@
  */
 package org.locallip.certify;
 
+import org.locallip.bound.LocalNorm;
+import org.locallip.bound.LocalNorms;
+import org.locallip.bound.PowerIteration;
+import org.locallip.bound.SpectralVectors;
+import org.locallip.tensor.TensorOps;
+
+import java.util.Map;
+
 /**
  * How certification runs.
  *
@@ -23,16 +31,19 @@ package org.locallip.certify;
  *     example stops once its vector moved less than the tolerance.
  * @param optIter most rounds of the BCP clipping (the paper: 1000); rounds stop once nothing is
  *     left outside the box.
- * @param lanczosSteps Lanczos steps of the PROBABILISTIC local norms.
+ * @param lanczosSteps Lanczos steps of the PROBABILISTIC local norms (and of ESTIMATE's with
+ *     {@link Estimator#LANCZOS}).
  * @param delta the failure probability of a PROBABILISTIC certificate (union over its layers).
  * @param radius whether to search each example's largest certified radius ({@link RadiusSearch}).
  * @param radiusPrecision the absolute precision of that search.
  * @param seed the seed of the ESTIMATE starting vectors (the same for every example).
  * @param batchSize how many examples one bound pass takes.
  * @param starts fixed ESTIMATE starting vectors, or null for those drawn from {@code seed}.
+ * @param estimator how ESTIMATE estimates the local norms: the paper's power iteration
+ *     ({@code sniter} iterations; also for null) or Lanczos ({@code lanczosSteps} steps).
  */
 public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int lanczosSteps, double delta,
-        boolean radius, double radiusPrecision, long seed, int batchSize, StartingVectors starts)
+        boolean radius, double radiusPrecision, long seed, int batchSize, StartingVectors starts, Estimator estimator)
         implements java.io.Serializable {
 
     /** The paper's evaluation power iterations. */
@@ -56,6 +67,9 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
         if (guarantee == null) {
             throw new IllegalArgumentException("a guarantee is needed: SOUND, PROBABILISTIC or ESTIMATE");
         }
+        if (estimator == null) {
+            estimator = Estimator.POWER_ITERATION; // options serialised before there was a choice
+        }
         if (sniter < 1 || optIter < 1 || batchSize < 1 || lanczosSteps < 2 || !(radiusPrecision > 0)) {
             throw new IllegalArgumentException("certification needs sniter, opt_iter, batch size >= 1, Lanczos steps"
                     + " >= 2 and a positive radius precision, found " + sniter + ", " + optIter + ", " + batchSize
@@ -74,7 +88,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public static CertifyOptions defaults() {
         return new CertifyOptions(DEFAULT_GUARANTEE, PAPER_SNITER, PAPER_OPT_ITER, DEFAULT_LANCZOS_STEPS,
-                DEFAULT_DELTA, false, RadiusSearch.DEFAULT_PRECISION, 1L, 256, null);
+                DEFAULT_DELTA, false, RadiusSearch.DEFAULT_PRECISION, 1L, 256, null, Estimator.POWER_ITERATION);
     }
 
     /**
@@ -95,7 +109,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withGuarantee(Guarantee g) {
         return new CertifyOptions(g, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed, batchSize,
-                starts);
+                starts, estimator);
     }
 
     /**
@@ -107,7 +121,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withIterations(int sniter, int optIter) {
         return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                batchSize, starts);
+                batchSize, starts, estimator);
     }
 
     /**
@@ -119,7 +133,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withLanczos(int steps, double failureProbability) {
         return new CertifyOptions(guarantee, sniter, optIter, steps, failureProbability, radius, radiusPrecision,
-                seed, batchSize, starts);
+                seed, batchSize, starts, estimator);
     }
 
     /**
@@ -130,7 +144,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withBatchSize(int size) {
         return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                size, starts);
+                size, starts, estimator);
     }
 
     /**
@@ -141,7 +155,18 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withStarts(StartingVectors fixed) {
         return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                batchSize, fixed);
+                batchSize, fixed, estimator);
+    }
+
+    /**
+     * These options with another ESTIMATE estimator.
+     *
+     * @param e the paper's power iteration or Lanczos.
+     * @return new options.
+     */
+    public CertifyOptions withEstimator(Estimator e) {
+        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
+                batchSize, starts, e);
     }
 
     /**
@@ -152,7 +177,29 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      */
     public CertifyOptions withRadius(boolean on) {
         return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, on, radiusPrecision, seed,
-                batchSize, starts);
+                batchSize, starts, estimator);
+    }
+
+    /**
+     * The local norms these options certify with, on any backend: the one rule the DJL certifier
+     * and the exported ONNX certifier share.
+     *
+     * @param t the backend.
+     * @param starts ESTIMATE's starting vectors by layer index, with {@code sniter} (unused by the
+     *     other guarantees).
+     * @param globalNorms the global norms the pass uses (SOUND bounds its local norms by them).
+     * @param hiddenLayers the hidden affine layers, over which PROBABILISTIC splits {@code delta}.
+     * @param <T> the value type.
+     * @return the local norms.
+     */
+    public <T> LocalNorm<T> localNorms(TensorOps<T> t, SpectralVectors<T> starts, Map<Integer, Float> globalNorms,
+            int hiddenLayers) {
+        return switch (guarantee) {
+            case ESTIMATE -> estimator == Estimator.LANCZOS ? LocalNorms.lanczosEstimate(t, starts, lanczosSteps)
+                    : LocalNorms.powerIteration(t, starts, PowerIteration.StopRule.PER_EXAMPLE);
+            case PROBABILISTIC -> LocalNorms.lanczos(t, lanczosSteps, delta / hiddenLayers);
+            case SOUND -> LocalNorms.sound(t, globalNorms, Certifier.SOUND_EXPLICIT_BUDGET);
+        };
     }
 
     /**

@@ -38,8 +38,9 @@ public enum Guarantee {
      */
     PROBABILISTIC,
     /**
-     * The paper's: power iteration for every norm, which approaches each norm from below. An
-     * estimate, not a proof; kept for parity with the paper's numbers.
+     * The paper's: power iteration for every norm, which approaches each norm from below (or, for
+     * the local norms, Lanczos: {@link Estimator}). An estimate, not a proof; kept for parity with
+     * the paper's numbers.
      */
     ESTIMATE;
 
@@ -54,7 +55,7 @@ public enum Guarantee {
             case SOUND -> "sound (proofs for the stored weights)";
             case PROBABILISTIC -> String.format(Locale.ROOT,
                     "probabilistic (each wrong with probability at most %.0e)", failureProbability);
-            case ESTIMATE -> "estimate (power iteration, no guarantee)";
+            case ESTIMATE -> "estimate (norms approached from below, no guarantee)";
         };
     }
 }

@@ -19,6 +19,7 @@ package org.locallip.evaluation;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.tensor.Seeds;
@@ -55,13 +56,14 @@ import java.util.logging.Logger;
  * @param failureProbability the failure probability of one certificate (0 for SOUND, NaN for ESTIMATE).
  * @param sniter the power iterations used (ESTIMATE).
  * @param optIter the BCP rounds used.
- * @param lanczosSteps the Lanczos steps used (PROBABILISTIC).
+ * @param lanczosSteps the Lanczos steps used (PROBABILISTIC, ESTIMATE by Lanczos).
+ * @param estimator how ESTIMATE estimated the local norms.
  * @param seconds wall-clock time of the evaluation.
  */
 public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Double> certifiedAccuracy,
         Map<String, Double> pgdAccuracy, Map<String, Integer> certifiedButBroken, List<double[]> radiusCurve,
         Map<String, Integer> numericalFailures, Guarantee guarantee, double failureProbability, int sniter,
-        int optIter, int lanczosSteps, double seconds) {
+        int optIter, int lanczosSteps, Estimator estimator, double seconds) {
 
     private static final Logger logger = Logger.getLogger(CertifiedEvaluation.class.getName());
 
@@ -160,7 +162,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         }
         return new CertifiedEvaluation(y.length, clean.accuracy(), certified, attacked, broken, curve, failures,
                 options.guarantee(), options.failureProbability(), options.sniter(), options.optIter(),
-                options.lanczosSteps(), (System.nanoTime() - start) / 1e9);
+                options.lanczosSteps(), options.estimator(), (System.nanoTime() - start) / 1e9);
     }
 
     private static boolean[] robustInBatches(LocalLipModel model, PgdAttack attack, float[] x, long[] y, int batch,
@@ -214,7 +216,8 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         }
         m.put("bcp-rounds", (double) optIter);
         switch (guarantee) {
-            case ESTIMATE -> m.put("power-iterations", (double) sniter);
+            case ESTIMATE -> m.put(estimator == Estimator.LANCZOS ? "lanczos-steps" : "power-iterations",
+                    (double) (estimator == Estimator.LANCZOS ? lanczosSteps : sniter));
             case PROBABILISTIC -> m.put("lanczos-steps", (double) lanczosSteps);
             case SOUND -> { }
         }
@@ -225,7 +228,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
      * The evaluation as one JSON object ({@code n}, {@code guarantee}, {@code failure_probability},
      * {@code clean_accuracy}, {@code certified_accuracy}, {@code numerical_failures},
      * {@code pgd_accuracy}, {@code certified_but_broken}, {@code radius_curve}, {@code sniter},
-     * {@code opt_iter}, {@code lanczos_steps}, {@code seconds}).
+     * {@code opt_iter}, {@code lanczos_steps}, for ESTIMATE {@code estimator}, {@code seconds}).
      *
      * @return the JSON text.
      */
@@ -242,6 +245,9 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
         m.put("sniter", sniter);
         m.put("opt_iter", optIter);
         m.put("lanczos_steps", lanczosSteps);
+        if (guarantee == Guarantee.ESTIMATE) {
+            m.put("estimator", estimator.name().toLowerCase(Locale.ROOT));
+        }
         m.put("seconds", seconds);
         return JsonReport.write(m, false);
     }

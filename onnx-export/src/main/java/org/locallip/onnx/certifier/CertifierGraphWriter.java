@@ -24,11 +24,10 @@ import org.locallip.bound.CertifiedMargin;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
 import org.locallip.bound.LocalNorm;
-import org.locallip.bound.LocalNorms;
-import org.locallip.bound.PowerIteration;
 import org.locallip.bound.SpectralVectors;
 import org.locallip.certify.Certifier;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
 import org.locallip.network.NetworkSpec;
@@ -61,7 +60,9 @@ public final class CertifierGraphWriter {
     public static final String META_GUARANTEE = "locallip.guarantee";
     /** Metadata key: the failure probability of a certificate (0 for SOUND, NaN for ESTIMATE). */
     public static final String META_DELTA = "locallip.delta";
-    /** Metadata key: power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC). */
+    /** Metadata key: how an ESTIMATE graph estimates the local norms ({@link Estimator}). */
+    public static final String META_ESTIMATOR = "locallip.estimator";
+    /** Metadata key: power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC, ESTIMATE by Lanczos). */
     public static final String META_SNITER = "locallip.sniter";
     /** Metadata key: BCP rounds. */
     public static final String META_OPT_ITER = "locallip.opt_iter";
@@ -125,17 +126,12 @@ public final class CertifierGraphWriter {
         String x = t.reshape("input", -1, in[0], in[1], in[2]);
         // eps of [1] or [N] as [N]
         String eps = t.mul(t.reshape("eps", -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
-        LocalNorm<String> local = switch (guarantee) {
-            case ESTIMATE -> {
-                Map<Integer, String> vectors = new LinkedHashMap<>();
-                starts.local().forEach((k, v) -> vectors.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
-                yield LocalNorms.powerIteration(t, new SpectralVectors<>(vectors, options.sniter()),
-                        PowerIteration.StopRule.PER_EXAMPLE);
-            }
-            case PROBABILISTIC -> LocalNorms.lanczos(t, options.lanczosSteps(),
-                    options.delta() / spec.hiddenAffineIndices().size());
-            case SOUND -> LocalNorms.sound(t, globalNorms, Certifier.SOUND_EXPLICIT_BUDGET);
-        };
+        Map<Integer, String> vectors = new LinkedHashMap<>();
+        if (guarantee == Guarantee.ESTIMATE) {
+            starts.local().forEach((k, v) -> vectors.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
+        }
+        LocalNorm<String> local = options.localNorms(t, new SpectralVectors<>(vectors, options.sniter()),
+                globalNorms, spec.hiddenAffineIndices().size());
         BoundResult<String> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(
                 GlobalNorms.fixed(t, globalNorms), local, options.optIter(), Columns.predicted(), null));
         CertifiedMargin.Decision<String> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
@@ -152,8 +148,12 @@ public final class CertifierGraphWriter {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(META_GUARANTEE, guarantee.name());
         meta.put(META_DELTA, Double.toString(options.failureProbability()));
-        meta.put(META_SNITER, Integer.toString(guarantee == Guarantee.PROBABILISTIC ? options.lanczosSteps()
-                : options.sniter()));
+        boolean lanczos = guarantee == Guarantee.PROBABILISTIC
+                || guarantee == Guarantee.ESTIMATE && options.estimator() == Estimator.LANCZOS;
+        meta.put(META_SNITER, Integer.toString(lanczos ? options.lanczosSteps() : options.sniter()));
+        if (guarantee == Guarantee.ESTIMATE) {
+            meta.put(META_ESTIMATOR, options.estimator().name());
+        }
         meta.put(META_OPT_ITER, Integer.toString(options.optIter()));
         meta.put(META_START_SEED, Long.toString(starts.seed()));
         meta.put(META_LABELS, String.join("\n", model.labelNames()));
