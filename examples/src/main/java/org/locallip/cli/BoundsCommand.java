@@ -48,7 +48,7 @@ final class BoundsCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "data", "eps", "guarantee", "examples", "output", "delta", "lanczos",
-                "sniter", "opt-iter"), Set.of());
+                "sniter", "opt-iter", "estimator"), Set.of());
         String output = args.get("output", null);
         if (output == null) {
             throw new UsageException("--output is required");
@@ -61,7 +61,8 @@ final class BoundsCommand implements Command {
                     .withIterations(args.getInt("sniter", defaults.sniter(), 1),
                             args.getInt("opt-iter", defaults.optIter(), 1))
                     .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
-                            GuaranteeOption.delta(args, defaults.delta()));
+                            GuaranteeOption.delta(args, defaults.delta()))
+                    .withEstimator(GuaranteeOption.estimator(args, defaults.estimator()));
             double eps = Double.parseDouble(args.get("eps", Double.toString(model.defaultEps())));
             String data = args.get("data", null);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
@@ -126,7 +127,7 @@ final class BoundsCommand implements Command {
     @Override
     public String usage() {
         return "--model M.tribuo --output F.safetensors [--eps E] [--guarantee sound|probabilistic|estimate] [--data DIR]"
-                + " [--examples N] [--delta D] [--lanczos L] [--sniter K] [--opt-iter M]";
+                + " [--examples N] [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--estimator power|lanczos]";
     }
 
     @Override

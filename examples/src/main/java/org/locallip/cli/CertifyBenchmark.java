@@ -19,6 +19,7 @@ import org.locallip.evaluation.JsonReport;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 import org.locallip.onnx.certifier.OnnxCertifier;
@@ -37,20 +38,24 @@ import java.util.Set;
 /**
  * {@code bench certify}: for each guarantee, DJL and ONNX Runtime certifying the same model,
  * test digits, batches, iteration counts (and, for ESTIMATE, starting vectors): examples/s,
- * clean and certified accuracy and numerical failures of each path, and how far the two agree.
+ * clean and certified accuracy and numerical failures of each path, and how far the two agree;
+ * ESTIMATE by the paper's power iteration and/or by Lanczos ({@code --estimators}); with
+ * {@code --paper-harness}, the paper's own evaluation on the same weights and digits
+ * ({@link PaperHarness}) and each path's speed as a multiple of it.
  */
 final class CertifyBenchmark implements BenchCommand.Benchmark {
 
     @Override
     public Set<String> options() {
         return Set.of("model", "batch", "sniter", "opt-iter", "lanczos", "delta", "examples", "eps", "guarantees",
-                "paths");
+                "paths", "estimators", "estimate-lanczos", "paper-harness");
     }
 
     @Override
     public String usage() {
         return "--model M.tribuo [--guarantees estimate,probabilistic,sound] [--paths djl,onnxruntime] [--batch B]"
-                + " [--sniter K] [--opt-iter M] [--lanczos L] [--delta D] [--examples N] [--eps E]";
+                + " [--sniter K] [--opt-iter M] [--lanczos L] [--delta D] [--examples N] [--eps E]"
+                + " [--estimators power,lanczos] [--estimate-lanczos L] [--paper-harness 'CMD ...']";
     }
 
     @Override
@@ -78,9 +83,24 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
             report.put("opt_iter", base.optIter());
             report.put("lanczos_steps", base.lanczosSteps());
             report.put("delta", base.delta());
+            int estimateSteps = args.getInt("estimate-lanczos", base.lanczosSteps(), 2);
+            report.put("estimate_lanczos_steps", estimateSteps);
+            List<CertifyOptions> runs = new ArrayList<>();
             for (String name : args.get("guarantees", "estimate,probabilistic,sound").split(",")) {
                 Guarantee g = Guarantee.valueOf(name.trim().toUpperCase(Locale.ROOT));
-                CertifyOptions options = base.withGuarantee(g);
+                if (g != Guarantee.ESTIMATE) {
+                    runs.add(base.withGuarantee(g));
+                    continue;
+                }
+                for (String e : args.get("estimators", "power").split(",")) {
+                    Estimator estimator = GuaranteeOption.parseEstimator(e);
+                    runs.add(estimator == Estimator.LANCZOS
+                            ? base.withGuarantee(g).withEstimator(estimator).withLanczos(estimateSteps, base.delta())
+                            : base.withGuarantee(g));
+                }
+            }
+            for (CertifyOptions options : runs) {
+                Guarantee g = options.guarantee();
                 Map<String, Object> row = new LinkedHashMap<>();
                 List<CertifiedPrediction> djl = null;
                 List<CertifiedPrediction> ort = null;
@@ -118,7 +138,26 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
                     row.put("certified_flags_agree", flags / (double) examples.size());
                     row.put("max_margin_difference", worstMargin);
                 }
-                report.put(g.name().toLowerCase(Locale.ROOT), row);
+                report.put(g.name().toLowerCase(Locale.ROOT)
+                        + (g == Guarantee.ESTIMATE && options.estimator() == Estimator.LANCZOS ? "_lanczos" : ""), row);
+            }
+            String harness = args.get("paper-harness", null);
+            if (harness != null) {
+                Map<String, Object> paper = PaperHarness.run(harness, model, examples, eps, batch, base.sniter(),
+                        base.optIter());
+                report.put("paper", paper);
+                double paperSpeed = (Double) paper.get("examples_per_s");
+                for (Object row : report.values()) {
+                    if (row instanceof Map<?, ?> r && row != paper) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> rowMap = (Map<String, Object>) r;
+                        for (String path : List.of("djl", "onnxruntime")) {
+                            if (rowMap.get(path) instanceof Map<?, ?> m) {
+                                rowMap.put(path + "_times_paper", (Double) m.get("examples_per_s") / paperSpeed);
+                            }
+                        }
+                    }
+                }
             }
             return report;
         }

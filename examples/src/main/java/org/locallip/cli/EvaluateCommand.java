@@ -40,7 +40,7 @@ final class EvaluateCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot", "guarantee",
-                "lanczos", "delta", "model-card"), Set.of("json", "no-pgd", "radius-curve"));
+                "lanczos", "delta", "model-card", "estimator"), Set.of("json", "no-pgd", "radius-curve"));
         Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         // Arguments first, so that a usage error does not wait for a model to load.
         List<Double> eps = args.get("eps", null) == null ? null : parseEps(args.get("eps", null));
@@ -54,7 +54,8 @@ final class EvaluateCommand implements Command {
                             args.getInt("opt-iter", model.certifyOptions().optIter(), 1));
             options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1))
                     .withLanczos(args.getInt("lanczos", options.lanczosSteps(), 2),
-                            GuaranteeOption.delta(args, options.delta()));
+                            GuaranteeOption.delta(args, options.delta()))
+                    .withEstimator(GuaranteeOption.estimator(args, options.estimator()));
             if (guarantee != null) {
                 options = options.withGuarantee(guarantee);
             }
@@ -106,7 +107,7 @@ final class EvaluateCommand implements Command {
     @Override
     public String usage() {
         return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--guarantee sound|probabilistic|estimate]"
-                + " [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--batch B] [--no-pgd] [--radius-curve]"
+                + " [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--estimator power|lanczos] [--batch B] [--no-pgd] [--radius-curve]"
                 + " [--plot FILE.png] [--model-card FILE.json] [--json]";
     }
 

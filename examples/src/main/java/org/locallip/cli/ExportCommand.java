@@ -18,6 +18,7 @@ package org.locallip.cli;
 import org.locallip.io.AtomicFiles;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
@@ -37,7 +38,7 @@ final class ExportCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
         Args args = new Args(argv, Set.of("model", "onnx", "certifier", "iterations", "opt-iter", "start-seed",
-                "guarantee", "lanczos", "delta"), Set.of());
+                "guarantee", "lanczos", "delta", "estimator"), Set.of());
         Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         String logits = args.get("onnx", null);
         String certifier = args.get("certifier", null);
@@ -56,12 +57,15 @@ final class ExportCommand implements Command {
                                 args.getInt("opt-iter", defaults.optIter(), 1))
                         .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
                                 GuaranteeOption.delta(args, defaults.delta()))
+                        .withEstimator(GuaranteeOption.estimator(args, defaults.estimator()))
                         .withStarts(StartingVectors.seeded(model.networkSpec(), Long.parseLong(args.get("start-seed", "1"))));
                 AtomicFiles.write(Path.of(certifier), CertifierGraphWriter.write(model, options, "org.locallip", 1)::writeTo);
                 out.printf("wrote the certifier graph to %s: certificates %s, %d BCP rounds%s%n", certifier,
                         options.guarantee().describe(options.failureProbability()), options.optIter(),
                         switch (options.guarantee()) {
-                            case ESTIMATE -> ", " + options.sniter() + " power iterations from fixed starts";
+                            case ESTIMATE -> options.estimator() == Estimator.LANCZOS
+                                    ? ", " + options.lanczosSteps() + " Lanczos steps from fixed starts"
+                                    : ", " + options.sniter() + " power iterations from fixed starts";
                             case PROBABILISTIC -> ", " + options.lanczosSteps() + " Lanczos steps from fresh starts";
                             case SOUND -> "";
                         });
@@ -73,7 +77,7 @@ final class ExportCommand implements Command {
     @Override
     public String usage() {
         return "--model M.tribuo [--onnx logits.onnx] [--certifier certifier.onnx]"
-                + " [--guarantee sound|probabilistic|estimate] [--delta D] [--lanczos L] [--iterations K] [--opt-iter M]"
+                + " [--guarantee sound|probabilistic|estimate] [--delta D] [--lanczos L] [--iterations K] [--opt-iter M] [--estimator power|lanczos]"
                 + " [--start-seed S]";
     }
 

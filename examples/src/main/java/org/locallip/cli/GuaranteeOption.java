@@ -15,6 +15,7 @@
  */
 package org.locallip.cli;
 
+import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 
 import java.util.Locale;
@@ -40,6 +41,34 @@ final class GuaranteeOption {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--guarantee is sound, probabilistic or estimate, found '" + text + "'");
         }
+    }
+
+    /**
+     * Parses {@code --estimator}: how ESTIMATE estimates the local norms.
+     *
+     * @param args the arguments.
+     * @param fallback the default.
+     * @return the estimator.
+     * @throws UsageException for anything but power or lanczos.
+     */
+    static Estimator estimator(Args args, Estimator fallback) throws UsageException {
+        String text = args.get("estimator", null);
+        return text == null ? fallback : parseEstimator(text);
+    }
+
+    /**
+     * Parses an estimator's name.
+     *
+     * @param text power or lanczos.
+     * @return the estimator.
+     * @throws UsageException for anything else.
+     */
+    static Estimator parseEstimator(String text) throws UsageException {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "power" -> Estimator.POWER_ITERATION;
+            case "lanczos" -> Estimator.LANCZOS;
+            default -> throw new UsageException("--estimator is power or lanczos, found '" + text + "'");
+        };
     }
 
     /**
