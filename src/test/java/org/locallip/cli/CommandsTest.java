@@ -156,4 +156,49 @@ class CommandsTest {
             assertTrue(l > 0 && l <= global, "local norm " + l + " against the global " + global);
         }
     }
+
+    /**
+     * {@code bench certify --paper-harness}: the harness gets the model's weights and the very
+     * digits the benchmark certified, with the benchmark's settings, and its report comes back as
+     * {@code paper} with each path's multiple of it; a failing harness loses none of the figures.
+     * The harness here is a stand-in that checks what it was given (the real one runs the
+     * paper's code, outside this repository).
+     */
+    @Test
+    void benchCertifyRunsThePaperHarnessOnTheSameWeightsAndDigits() throws Exception {
+        Path harness = dir.resolve("harness.py");
+        Files.writeString(harness, String.join("\n",
+                "import json, struct, sys",
+                "argv = [v for v in sys.argv[1:] if v != '--use-exported-digits']",
+                "a = dict(zip(argv[0::2], argv[1::2]))",
+                "assert '--use-exported-digits' in sys.argv",
+                "with open(a['--weights'], 'rb') as f:",
+                "    n = struct.unpack('<Q', f.read(8))[0]",
+                "    header = json.loads(f.read(n))",
+                "assert header['x']['shape'] == [int(a['--examples']), 1, 28, 28], header['x']",
+                "assert header['y']['shape'] == [int(a['--examples'])]",
+                "assert 'param.0.weight' in header and 'param.11.bias' in header, sorted(header)",
+                "assert (a['--eps'], a['--sniter'], a['--opt-iter'], a['--batch']) == ('0.2', '7', '9', '16'), a",
+                "print('stand-in saw', a['--examples'], 'digits')",
+                "if a.get('--fail') is not None: sys.exit(3)",
+                "json.dump({'runs': [{'examples_per_s': 12.5, 'certified_accuracy': 0.25,",
+                "                     'clean_accuracy_from_evaluate': 0.5}]}, open(a['--json'], 'w'))", ""));
+        String out = cli(0, "bench", "certify", "--model", model.toString(), "--examples", "40", "--eps", "0.2",
+                "--sniter", "7", "--opt-iter", "9", "--batch", "16", "--guarantees", "sound", "--paths", "djl",
+                "--paper-harness", "python3 " + harness, "--json");
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.substring(out.indexOf('{')));
+        assertEquals(12.5, report.path("paper").path("examples_per_s").asDouble(), report.toString());
+        assertEquals(0.25, report.path("paper").path("certified_accuracy").asDouble());
+        double djl = report.path("sound").path("djl").path("examples_per_s").asDouble();
+        assertEquals(djl / 12.5, report.path("sound").path("djl_times_paper").asDouble(), 1e-9 * djl);
+
+        String failed = cli(0, "bench", "certify", "--model", model.toString(), "--examples", "40", "--eps", "0.2",
+                "--sniter", "7", "--opt-iter", "9", "--batch", "16", "--guarantees", "sound", "--paths", "djl",
+                "--paper-harness", "python3 " + harness + " --fail 1", "--json");
+        com.fasterxml.jackson.databind.JsonNode kept = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(failed.substring(failed.indexOf('{')));
+        assertTrue(kept.path("sound").path("djl").path("examples_per_s").asDouble() > 0, kept.toString());
+        assertTrue(kept.path("paper").path("error").asText().contains("exited with 3"), kept.toString());
+    }
 }

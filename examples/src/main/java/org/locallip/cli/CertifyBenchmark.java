@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * {@code bench certify}: for each guarantee, DJL and ONNX Runtime certifying the same model,
@@ -44,6 +45,8 @@ import java.util.Set;
  * ({@link PaperHarness}) and each path's speed as a multiple of it.
  */
 final class CertifyBenchmark implements BenchCommand.Benchmark {
+
+    private static final Logger LOG = Logger.getLogger(CertifyBenchmark.class.getName());
 
     @Override
     public Set<String> options() {
@@ -143,8 +146,15 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
             }
             String harness = args.get("paper-harness", null);
             if (harness != null) {
-                Map<String, Object> paper = PaperHarness.run(harness, model, examples, eps, batch, base.sniter(),
-                        base.optIter());
+                Map<String, Object> paper;
+                try {
+                    paper = PaperHarness.run(harness, model, examples, eps, batch, base.sniter(), base.optIter());
+                } catch (java.io.IOException e) {
+                    // the figures measured so far are still reported
+                    LOG.warning("the paper's harness failed: " + e.getMessage());
+                    report.put("paper", Map.of("error", String.valueOf(e.getMessage())));
+                    return report;
+                }
                 report.put("paper", paper);
                 double paperSpeed = (Double) paper.get("examples_per_s");
                 for (Object row : report.values()) {

@@ -163,8 +163,10 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      *
      * @param e the paper's power iteration or Lanczos.
      * @return new options.
+     * @throws NullPointerException for null.
      */
     public CertifyOptions withEstimator(Estimator e) {
+        java.util.Objects.requireNonNull(e, "estimator: POWER_ITERATION or LANCZOS");
         return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
                 batchSize, starts, e);
     }

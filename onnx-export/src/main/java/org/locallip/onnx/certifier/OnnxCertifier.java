@@ -197,7 +197,8 @@ public final class OnnxCertifier implements AutoCloseable {
     }
 
     /**
-     * The power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC) fixed at export.
+     * The power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC, ESTIMATE by Lanczos: metadata
+     * {@code locallip.estimator}) fixed at export.
      *
      * @return the iterations.
      */
