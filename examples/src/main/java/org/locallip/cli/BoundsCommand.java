@@ -71,19 +71,13 @@ final class BoundsCommand implements Command {
             for (int i = 0; i < Math.min(wanted, sets.test().size()); i++) {
                 examples.add(sets.test().getExample(i));
             }
-            int count = examples.size();
+            ExportedDigits digits = ExportedDigits.of(model, examples);
+            int count = digits.count();
             NetworkSpec spec = model.networkSpec();
-            float[] x = new float[count * spec.inputSize()];
-            model.imageLayout().toDense(examples, x, 0);
-            long[] y = new long[count];
-            for (int i = 0; i < count; i++) {
-                y[i] = model.getOutputIDInfo().getID(examples.get(i).getOutput());
-            }
-            Certifier.Inspection inspection = model.inspect(x, count, eps, options);
+            Certifier.Inspection inspection = model.inspect(digits.x(), count, eps, options);
             Map<String, Tensor> tensors = new LinkedHashMap<>(model.weights().prefixed());
             long[] in = spec.inputShape();
-            tensors.put("x", Tensor.ofFloats(new long[] {count, in[0], in[1], in[2]}, x));
-            tensors.put("y", Tensor.ofLongs(new long[] {count}, y));
+            tensors.putAll(digits.tensors());
             inspection.masks().forEach((k, m) -> tensors.put("mask." + k, m));
             inspection.globalNorms().forEach((k, p) -> tensors.put("global_norm." + k,
                     Tensor.ofFloats(new long[] {1}, new float[] {p})));

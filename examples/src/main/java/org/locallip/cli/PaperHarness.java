@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.locallip.LocalLipModel;
-import org.locallip.network.NetworkSpec;
 import org.locallip.network.SafeTensors;
 import org.locallip.tensor.Tensor;
 import org.tribuo.Example;
@@ -68,19 +67,11 @@ final class PaperHarness {
         try {
             Path weights = dir.resolve("weights.safetensors");
             Path report = dir.resolve("report.json");
-            NetworkSpec spec = model.networkSpec();
-            int n = examples.size();
-            float[] x = new float[n * spec.inputSize()];
-            model.imageLayout().toDense(examples, x, 0);
-            long[] y = new long[n];
-            for (int i = 0; i < n; i++) {
-                y[i] = model.getOutputIDInfo().getID(examples.get(i).getOutput());
-            }
+            ExportedDigits digits = ExportedDigits.of(model, examples);
+            int n = digits.count();
             Map<String, Tensor> tensors = new LinkedHashMap<>(model.weights().prefixed());
-            long[] in = spec.inputShape();
-            tensors.put("x", Tensor.ofFloats(new long[] {n, in[0], in[1], in[2]}, x));
-            tensors.put("y", Tensor.ofLongs(new long[] {n}, y));
-            SafeTensors.write(weights, tensors, Map.of("layers", spec.layersText()));
+            tensors.putAll(digits.tensors());
+            SafeTensors.write(weights, tensors, Map.of("layers", model.networkSpec().layersText()));
             List<String> argv = new ArrayList<>(List.of(command.trim().split("\\s+")));
             argv.addAll(List.of("--weights", weights.toString(), "--use-exported-digits", "--examples",
                     Integer.toString(n), "--eps", Double.toString(eps), "--sniter", Integer.toString(sniter),
