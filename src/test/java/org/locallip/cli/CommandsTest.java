@@ -47,6 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CommandsTest {
 
+    /** The Python the stand-in harness runs on (Debian's, which .ci/run installs for the ONNX checker). */
+    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     @TempDir
     static Path dir;
 
@@ -185,7 +188,7 @@ class CommandsTest {
                 "                     'clean_accuracy_from_evaluate': 0.5}]}, open(a['--json'], 'w'))", ""));
         String out = cli(0, "bench", "certify", "--model", model.toString(), "--examples", "40", "--eps", "0.2",
                 "--sniter", "7", "--opt-iter", "9", "--batch", "16", "--guarantees", "sound", "--paths", "djl",
-                "--paper-harness", "python3 " + harness, "--json");
+                "--paper-harness", PYTHON + " " + harness, "--json");
         com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(out.substring(out.indexOf('{')));
         assertEquals(12.5, report.path("paper").path("examples_per_s").asDouble(), report.toString());
@@ -195,7 +198,7 @@ class CommandsTest {
 
         String failed = cli(0, "bench", "certify", "--model", model.toString(), "--examples", "40", "--eps", "0.2",
                 "--sniter", "7", "--opt-iter", "9", "--batch", "16", "--guarantees", "sound", "--paths", "djl",
-                "--paper-harness", "python3 " + harness + " --fail 1", "--json");
+                "--paper-harness", PYTHON + " " + harness + " --fail 1", "--json");
         com.fasterxml.jackson.databind.JsonNode kept = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(failed.substring(failed.indexOf('{')));
         assertTrue(kept.path("sound").path("djl").path("examples_per_s").asDouble() > 0, kept.toString());
