@@ -15,22 +15,19 @@
  */
 package org.locallip.cli;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import org.locallip.io.CommandOptions;
+
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * A small parser for {@code --name value} options, {@code --flag} switches and positional
- * arguments; unknown options are errors.
+ * The CLI's view of {@link CommandOptions}: {@code --name value} options, {@code --flag}
+ * switches and positional arguments, with every parse error a {@link UsageException} (exit
+ * status 2 and the usage).
  */
 final class Args {
 
-    private final Map<String, String> options = new HashMap<>();
-    private final Set<String> flags = new HashSet<>();
-    private final List<String> positional = new ArrayList<>();
+    private final CommandOptions options;
 
     /**
      * Parses arguments.
@@ -41,60 +38,30 @@ final class Args {
      * @throws UsageException on an unknown option or a missing value.
      */
     Args(String[] args, Set<String> valued, Set<String> switches) throws UsageException {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.startsWith("--")) {
-                String name = a.substring(2);
-                String value = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-                if (switches.contains(name) && value == null) {
-                    flags.add(name);
-                } else if (valued.contains(name)) {
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException("--" + name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    options.put(name, value);
-                } else {
-                    throw new UsageException("unknown option --" + name);
-                }
-            } else {
-                positional.add(a);
-            }
+        try {
+            options = new CommandOptions(args, valued, switches);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
     String get(String name, String fallback) {
-        return options.getOrDefault(name, fallback);
+        return options.get(name, fallback);
     }
 
     int getInt(String name, int fallback, int min) throws UsageException {
-        String v = options.get(name);
-        if (v == null) {
-            return fallback;
-        }
         try {
-            int i = Integer.parseInt(v);
-            if (i < min) {
-                throw new UsageException("--" + name + " must be >= " + min + ", found " + i);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer, found '" + v + "'");
+            return options.getInt(name, fallback, min);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
     boolean flag(String name) {
-        return flags.contains(name);
+        return options.flag(name);
     }
 
     List<String> positional() {
-        return positional;
+        return options.positional();
     }
 }

@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.locallip.data.DenseIDXDataSource;
 import org.locallip.data.ImageLayout;
 import org.locallip.evaluation.JsonReport;
+import org.locallip.io.CommandOptions;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -64,7 +65,7 @@ public final class SparkCertifyBenchmark {
      * @throws OrtException if ONNX Runtime fails.
      */
     public static void main(String[] args) throws IOException, OrtException {
-        CommandLine cli = new CommandLine(args, Set.of("certifier", "images", "labels", "offset", "limit", "eps",
+        CommandOptions cli = CommandOptions.named(args, Set.of("certifier", "images", "labels", "offset", "limit", "eps",
                 "batch", "masters", "repeats"), Set.of());
         Path graph = Path.of(cli.required("certifier"));
         double eps = Double.parseDouble(cli.get("eps", "0.3"));

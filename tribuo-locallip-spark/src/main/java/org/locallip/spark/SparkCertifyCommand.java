@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.locallip.io.AtomicFiles;
+import org.locallip.io.CommandOptions;
 import org.locallip.onnx.certifier.OnnxCertifier;
 
 import java.io.IOException;
@@ -98,7 +99,7 @@ public final class SparkCertifyCommand {
      * @throws IllegalArgumentException on bad arguments or input.
      */
     static int run(String[] args, PrintStream out) throws IOException {
-        CommandLine cli = new CommandLine(args, VALUED, Set.of("radius"));
+        CommandOptions cli = CommandOptions.named(args, VALUED, Set.of("radius"));
         Path certifier = Path.of(cli.required("certifier"));
         double eps = cli.getDouble("eps");
         Path input = Path.of(cli.required("input"));

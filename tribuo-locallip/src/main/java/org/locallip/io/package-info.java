@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 /**
- * File writing shared by every module: {@link org.locallip.io.AtomicFiles} writes files whole or
- * not at all, synced to the disk. Depends on nothing else of this project.
+ * Input and output shared by every module: {@link org.locallip.io.AtomicFiles} writes files whole
+ * or not at all, synced to the disk; {@link org.locallip.io.CommandOptions} parses the command
+ * lines of the project's tools. Depends on nothing else of this project.
  */
 package org.locallip.io;

@@ -13,37 +13,43 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.locallip.spark;
+package org.locallip.io;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The options of a command: {@code --name value} (or {@code --name=value}) for the named options,
- * {@code --flag} for switches; anything else is an {@link IllegalArgumentException} naming it.
- * Immutable once parsed.
+ * The options of a command line, for the project's command-line tools (the examples' CLI and the
+ * Spark command): {@code --name value} or {@code --name=value} for the named options,
+ * {@code --flag} for switches, anything else positional; an unknown option or a missing value is
+ * an {@link IllegalArgumentException} naming it. Immutable once parsed.
  */
-final class CommandLine {
+public final class CommandOptions {
 
     private final Map<String, String> values;
     private final Set<String> flags;
+    private final List<String> positional;
 
     /**
      * Parses arguments.
      *
      * @param args the arguments.
-     * @param valued the names that take a value.
-     * @param switches the names that take none.
-     * @throws IllegalArgumentException for an unknown option, a missing value or a positional argument.
+     * @param valued the option names that take a value (without dashes).
+     * @param switches the option names that take none.
+     * @throws IllegalArgumentException on an unknown option or a missing value.
      */
-    CommandLine(String[] args, Set<String> valued, Set<String> switches) {
+    public CommandOptions(String[] args, Set<String> valued, Set<String> switches) {
         Map<String, String> v = new HashMap<>();
         Set<String> f = new HashSet<>();
+        List<String> p = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+                p.add(args[i]);
+                continue;
             }
             String name = args[i].substring(2);
             String value = null;
@@ -65,6 +71,24 @@ final class CommandLine {
         }
         this.values = Map.copyOf(v);
         this.flags = Set.copyOf(f);
+        this.positional = List.copyOf(p);
+    }
+
+    /**
+     * Parses arguments that must all be options.
+     *
+     * @param args the arguments.
+     * @param valued the option names that take a value.
+     * @param switches the option names that take none.
+     * @return the options.
+     * @throws IllegalArgumentException on an unknown option, a missing value or a positional argument.
+     */
+    public static CommandOptions named(String[] args, Set<String> valued, Set<String> switches) {
+        CommandOptions o = new CommandOptions(args, valued, switches);
+        if (!o.positional.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + o.positional.get(0) + "'");
+        }
+        return o;
     }
 
     /**
@@ -74,7 +98,7 @@ final class CommandLine {
      * @param fallback its value when absent (may be null).
      * @return the value.
      */
-    String get(String name, String fallback) {
+    public String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
 
@@ -85,7 +109,7 @@ final class CommandLine {
      * @return the value.
      * @throws IllegalArgumentException if it is absent.
      */
-    String required(String name) {
+    public String required(String name) {
         String v = values.get(name);
         if (v == null) {
             throw new IllegalArgumentException("--" + name + " is required");
@@ -94,7 +118,7 @@ final class CommandLine {
     }
 
     /**
-     * A numeric option.
+     * An integer option.
      *
      * @param name the option.
      * @param fallback its value when absent.
@@ -102,7 +126,7 @@ final class CommandLine {
      * @return the value.
      * @throws IllegalArgumentException if it is not an integer of at least {@code min}.
      */
-    int getInt(String name, int fallback, int min) {
+    public int getInt(String name, int fallback, int min) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
@@ -119,13 +143,13 @@ final class CommandLine {
     }
 
     /**
-     * A number.
+     * A required number.
      *
      * @param name the option.
      * @return its value.
      * @throws IllegalArgumentException if it is absent or not a number.
      */
-    double getDouble(String name) {
+    public double getDouble(String name) {
         String v = required(name);
         try {
             return Double.parseDouble(v);
@@ -140,7 +164,16 @@ final class CommandLine {
      * @param name the switch.
      * @return true if given.
      */
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return flags.contains(name);
+    }
+
+    /**
+     * The positional arguments, in order.
+     *
+     * @return the arguments.
+     */
+    public List<String> positional() {
+        return positional;
     }
 }
