@@ -125,7 +125,7 @@ final class OnnxGraph {
         graph.addOutput(valueInfo(name, type, dims, dimNames));
     }
 
-    /** Declares a graph input of known rank whose dimensions are all unknown (loop bodies). */
+    /** Declares a graph input of known rank (below 0: unknown) whose dimensions are all unknown (loop bodies). */
     void anyShapeInput(String name, OnnxMl.TensorProto.DataType type, int rank) {
         graph.addInput(anyShape(name, type, rank));
     }
@@ -136,13 +136,16 @@ final class OnnxGraph {
     }
 
     private static OnnxMl.ValueInfoProto anyShape(String name, OnnxMl.TensorProto.DataType type, int rank) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (int i = 0; i < rank; i++) {
-            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder());
+        OnnxMl.TypeProto.Tensor.Builder tensor = OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber());
+        if (rank >= 0) {
+            OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+            for (int i = 0; i < rank; i++) {
+                shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder());
+            }
+            tensor.setShape(shape);
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
-                .build();
+                .setTensorType(tensor)).build();
     }
 
     private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, long[] dims,

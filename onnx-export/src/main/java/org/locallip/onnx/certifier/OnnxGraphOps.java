@@ -385,14 +385,102 @@ final class OnnxGraphOps implements TensorOps<String> {
         if (maxIterations < 1) {
             return initial;
         }
+        List<Carried> kinds = new ArrayList<>();
+        for (int rank : ranks) {
+            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
+        }
+        return writeLoop(maxIterations, condition, initial, kinds, body);
+    }
+
+    /**
+     * The per-example loop with finished examples left out, in the graph: the {@code Loop} carries
+     * the working examples' values and inputs, the full values of every example and the working
+     * examples' rows in them. Each iteration computes the working examples, writes their rows into
+     * the full values ({@code ScatterND}) and keeps the unfinished ones ({@code NonZero},
+     * {@code Gather}) for the next, so that an example costs only the iterations it takes. Inputs
+     * whose first axis is 1 are broadcast and stay as they are.
+     */
+    @Override
+    public List<String> loopPerExample(int maxIterations, String condition, List<String> initial, int[] ranks,
+            int doneIndex, List<String> inputs, PerExampleBody<String> body) {
+        if (maxIterations < 1) {
+            return initial;
+        }
+        int n = initial.size();
+        List<Integer> present = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            if (inputs.get(k) != null) {
+                present.add(k);
+            }
+        }
+        String batch = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(initial.get(0))),
+                longs(0), longs(1))), longs()));
+        String rows = op(OnnxOp.RANGE, List.of(root.longScalar("zero", 0), batch, root.longScalar("one", 1)));
+        List<String> start = new ArrayList<>(initial);
+        List<Carried> kinds = new ArrayList<>();
+        for (int rank : ranks) {
+            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
+        }
+        for (int k : present) {
+            start.add(inputs.get(k));
+            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, -1));
+        }
+        start.addAll(initial);
+        for (int rank : ranks) {
+            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
+        }
+        start.add(rows);
+        kinds.add(new Carried(OnnxMl.TensorProto.DataType.INT64, 1));
+        int m = present.size();
+        List<String> out = writeLoop(maxIterations, condition, start, kinds, c -> {
+            List<String> working = c.subList(0, n);
+            List<String> workingIn = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), (String) null));
+            for (int j = 0; j < m; j++) {
+                workingIn.set(present.get(j), c.get(n + j));
+            }
+            String at = c.get(n + m + n);
+            Next<String> next = body.step(working, workingIn);
+            String index = op(OnnxOp.RESHAPE, List.of(at, longs(-1, 1)));
+            String running = op(OnnxOp.LESS, List.of(op(OnnxOp.RESHAPE, List.of(next.values().get(doneIndex),
+                    longs(-1))), scalar(0.5f)));
+            String keep = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.NON_ZERO, List.of(running)), longs(-1)));
+            List<String> values = new ArrayList<>();
+            for (String v : next.values()) {
+                values.add(op(OnnxOp.GATHER, List.of(v, keep), attr("axis", 0L)));
+            }
+            for (int j = 0; j < m; j++) {
+                values.add(gatherExamples(c.get(n + j), keep));
+            }
+            for (int i = 0; i < n; i++) {
+                values.add(op(OnnxOp.SCATTER_ND, List.of(c.get(n + m + i), index, next.values().get(i))));
+            }
+            values.add(op(OnnxOp.GATHER, List.of(at, keep), attr("axis", 0L)));
+            return new Next<>(values, next.goOn());
+        });
+        return out.subList(n + m, n + m + n);
+    }
+
+    /** The rows {@code keep} of a per-example input; an input whose first axis is 1 is broadcast. */
+    private String gatherExamples(String x, String keep) {
+        String last = op(OnnxOp.SUB, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(0),
+                longs(1))), longs(1)));
+        return op(OnnxOp.GATHER, List.of(x, op(OnnxOp.MIN, List.of(keep, last))), attr("axis", 0L));
+    }
+
+    /** The element type and rank (below 0: unknown) of a loop-carried value. */
+    private record Carried(OnnxMl.TensorProto.DataType type, int rank) {}
+
+    /** Writes an ONNX {@code Loop} whose body graph is written by {@code body}. */
+    private List<String> writeLoop(int maxIterations, String condition, List<String> initial, List<Carried> kinds,
+            LoopBody<String> body) {
         OnnxGraph outer = graph;
         OnnxGraph inner = new OnnxGraph(name("loop_body"), this::name);
         inner.input(name("iteration"), OnnxMl.TensorProto.DataType.INT64, new long[0]);
         inner.input(name("condition"), OnnxMl.TensorProto.DataType.BOOL, new long[0]);
         List<String> carried = new ArrayList<>();
-        for (int i = 0; i < initial.size(); i++) {
+        for (Carried kind : kinds) {
             String in = name("carried");
-            inner.anyShapeInput(in, OnnxMl.TensorProto.DataType.FLOAT, ranks[i]);
+            inner.anyShapeInput(in, kind.type(), kind.rank());
             carried.add(in);
         }
         graph = inner;
@@ -405,7 +493,7 @@ final class OnnxGraphOps implements TensorOps<String> {
             for (int i = 0; i < next.values().size(); i++) {
                 String out = name("carried_out");
                 inner.opNamed(OnnxOp.IDENTITY, List.of(next.values().get(i)), List.of(out));
-                inner.anyShapeOutput(out, OnnxMl.TensorProto.DataType.FLOAT, ranks[i]);
+                inner.anyShapeOutput(out, kinds.get(i).type(), kinds.get(i).rank());
             }
         } finally {
             graph = outer;

@@ -20,14 +20,15 @@ package org.locallip.onnx.certifier;
  * its own), at the opset of {@link #OPSET}.
  */
 enum OnnxOp {
-    ABS("Abs"), ADD("Add"), AND("And"), ARG_MAX("ArgMax"), CAST("Cast"), CONCAT("Concat"), CONSTANT_OF_SHAPE("ConstantOfShape"),
-    CONV("Conv"), CONV_TRANSPOSE("ConvTranspose"), DIV("Div"), EQUAL("Equal"), EXPAND("Expand"), FLATTEN("Flatten"),
-    GEMM("Gemm"), GREATER("Greater"), GREATER_OR_EQUAL("GreaterOrEqual"), IDENTITY("Identity"), IS_INF("IsInf"),
-    IS_NAN("IsNaN"), LESS("Less"), LESS_OR_EQUAL("LessOrEqual"), LOG_SOFTMAX("LogSoftmax"), LOOP("Loop"),
-    MAT_MUL("MatMul"), MAX("Max"), MIN("Min"), MUL("Mul"), NOT("Not"), OR("Or"),
-    RANDOM_NORMAL_LIKE("RandomNormalLike"), REDUCE_MAX("ReduceMax"), REDUCE_MEAN("ReduceMean"),
-    REDUCE_SUM("ReduceSum"), RELU("Relu"), RESHAPE("Reshape"), SHAPE("Shape"), SLICE("Slice"), SPLIT("Split"),
-    SQRT("Sqrt"), SUB("Sub"), TRANSPOSE("Transpose"), WHERE("Where");
+    ABS("Abs"), ADD("Add"), AND("And"), ARG_MAX("ArgMax"), CAST("Cast"), CONCAT("Concat"),
+    CONSTANT_OF_SHAPE("ConstantOfShape"), CONV("Conv"), CONV_TRANSPOSE("ConvTranspose"), DIV("Div"), EQUAL("Equal"),
+    EXPAND("Expand"), FLATTEN("Flatten"), GATHER("Gather"), GEMM("Gemm"), GREATER("Greater"),
+    GREATER_OR_EQUAL("GreaterOrEqual"), IDENTITY("Identity"), IS_INF("IsInf"), IS_NAN("IsNaN"), LESS("Less"),
+    LESS_OR_EQUAL("LessOrEqual"), LOG_SOFTMAX("LogSoftmax"), LOOP("Loop"), MAT_MUL("MatMul"), MAX("Max"), MIN("Min"),
+    MUL("Mul"), NON_ZERO("NonZero"), NOT("Not"), OR("Or"), RANGE("Range"), RANDOM_NORMAL_LIKE("RandomNormalLike"),
+    REDUCE_MAX("ReduceMax"), REDUCE_MEAN("ReduceMean"), REDUCE_SUM("ReduceSum"), RELU("Relu"), RESHAPE("Reshape"),
+    SCATTER_ND("ScatterND"), SHAPE("Shape"), SLICE("Slice"), SPLIT("Split"), SQRT("Sqrt"), SUB("Sub"),
+    TRANSPOSE("Transpose"), WHERE("Where");
 
     /** The opset the graph is written for (Tribuo's builder writes 13 as well). */
     static final int OPSET = 13;
