@@ -159,8 +159,10 @@ class OnnxExportTest {
         double eps = 0.1;
         List<CertifiedPrediction> djl = model.certify(test, eps, CertifyOptions.paper().withIterations(sniter, optIter)
                 .withStarts(starts).withBatchSize(test.size()));
-        try (OnnxCertifier certifier = new OnnxCertifier(file, OnnxCertifier.Device.CPU)) {
+        try (OnnxCertifier certifier = new OnnxCertifier(file, OnnxCertifier.Device.CPU, 3)) {
             List<CertifiedPrediction> ort = certifier.certify(test, eps);
+            assertTrue(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(
+                    "locallip-onnx-certifier-")).count() >= 3, "the runs went to the certifier's 3 workers");
             int agree = 0;
             for (int i = 0; i < test.size(); i++) {
                 assertEquals(djl.get(i).label().getLabel(), ort.get(i).label().getLabel(), "label of example " + i);
@@ -185,6 +187,15 @@ class OnnxExportTest {
             }
             assertEquals(0, concurrentDifferences(requests, sequential, 4, 3, r -> certifier.certify(r, eps)),
                     "concurrent results that differ from the sequential ones");
+
+            // One thread, each call one run: the certificates of the runs side by side.
+            try (OnnxCertifier single = new OnnxCertifier(file, OnnxCertifier.Device.CPU, 1)) {
+                List<CertifiedPrediction> whole = single.certify(test, eps);
+                for (int i = 0; i < test.size(); i++) {
+                    assertEquals(whole.get(i).certified(), ort.get(i).certified(), "certified, example " + i);
+                    assertEquals(whole.get(i).margin(), ort.get(i).margin(), 1e-5, "margin of example " + i);
+                }
+            }
         }
     }
 
