@@ -53,8 +53,19 @@ import java.util.Map;
  * vectors and iteration counts are fixed at export and recorded in the metadata, so that
  * {@link LocalLipModel#certify} with the same {@link StartingVectors} and counts computes the
  * same thing.
+ *
+ * <p>An ESTIMATE graph by power iteration also has, for each hidden affine layer {@code k}, the
+ * input {@code local_start_k [N or 1, ...]}, whose default (an initializer of the same name) is
+ * the fixed starting vector, and the output {@code local_vector_k [N, ...]}, each example's final
+ * vector: a radius search feeds a probe the vectors of the one before (warm starts, as
+ * {@link LocalLipModel#certify} does), and a plain call leaves the defaults.
  */
 public final class CertifierGraphWriter {
+
+    /** The name prefix of an ESTIMATE graph's optional starting-vector inputs (then the layer index). */
+    public static final String START_INPUT = "local_start_";
+    /** The name prefix of an ESTIMATE graph's final-vector outputs (then the layer index). */
+    public static final String VECTOR_OUTPUT = "local_vector_";
 
     /** Metadata key: the guarantee of the graph's certificates (SOUND, PROBABILISTIC, ESTIMATE). */
     public static final String META_GUARANTEE = "locallip.guarantee";
@@ -128,10 +139,20 @@ public final class CertifierGraphWriter {
         String eps = t.mul(t.reshape("eps", -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
         Map<Integer, String> vectors = new LinkedHashMap<>();
         if (guarantee == Guarantee.ESTIMATE) {
-            starts.local().forEach((k, v) -> vectors.put(k, t.broadcastBatch(t.constant(v.floats(), v.shape()), x)));
+            // Lanczos keeps no final vector: its starts stay constants.
+            boolean warm = options.estimator() == Estimator.POWER_ITERATION;
+            starts.local().forEach((k, v) -> {
+                String start = START_INPUT + k;
+                if (warm) {
+                    g.defaultedInput(start, v.shape(), v.floats(), "start_batch_" + k);
+                } else {
+                    start = t.constant(v.floats(), v.shape());
+                }
+                vectors.put(k, t.broadcastBatch(start, x));
+            });
         }
-        LocalNorm<String> local = options.localNorms(t, new SpectralVectors<>(vectors, options.sniter()),
-                globalNorms, spec.hiddenAffineIndices().size());
+        SpectralVectors<String> spectral = new SpectralVectors<>(vectors, options.sniter());
+        LocalNorm<String> local = options.localNorms(t, spectral, globalNorms, spec.hiddenAffineIndices().size());
         BoundResult<String> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(
                 GlobalNorms.fixed(t, globalNorms), local, options.optIter(), Columns.predicted(), null));
         CertifiedMargin.Decision<String> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
@@ -144,6 +165,12 @@ public final class CertifierGraphWriter {
         g.output("margin", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
         g.output("certified", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
         g.output("finite", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
+        spectral.finished().forEach((k, u) -> {
+            long[] shape = starts.local().get(k).shape().clone();
+            shape[0] = -1;
+            g.opNamed(OnnxOp.IDENTITY, List.of(u), List.of(VECTOR_OUTPUT + k));
+            g.output(VECTOR_OUTPUT + k, OnnxMl.TensorProto.DataType.FLOAT, shape, "batch");
+        });
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(META_GUARANTEE, guarantee.name());

@@ -29,13 +29,18 @@ import org.locallip.data.ImageLayout;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +71,9 @@ public final class OnnxCertifier implements AutoCloseable {
 
     private static final Logger logger = Logger.getLogger(OnnxCertifier.class.getName());
 
+    /** The outputs every run reads. */
+    private static final List<String> OUTPUTS = List.of("logits", "margin", "certified", "finite");
+
     /** The most examples in one run on the CPU. */
     static final int RUN_SIZE = 16;
 
@@ -94,6 +102,8 @@ public final class OnnxCertifier implements AutoCloseable {
     private final Guarantee guarantee;
     private final double failureProbability;
     private final int threads;
+    /** The starting vectors every run feeds (ESTIMATE by power iteration), by layer. */
+    private final DefaultedStarts starts;
     private final int id = CERTIFIERS.incrementAndGet();
     private ExecutorService workers;
     private volatile boolean closed;
@@ -120,7 +130,15 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws IllegalArgumentException if it is not a certifier graph of this project.
      */
     public OnnxCertifier(Path path, Device device, int threads) throws OrtException {
-        this(path.toString(), (env, options) -> env.createSession(path.toString(), options), device, threads);
+        this(path.toString(), read(path), device, threads);
+    }
+
+    private static byte[] read(Path path) throws OrtException {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new OrtException("cannot read the certifier graph " + path + ": " + e);
+        }
     }
 
     /**
@@ -145,8 +163,7 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws IllegalArgumentException if it is not a certifier graph of this project.
      */
     public OnnxCertifier(byte[] graph, Device device, int threads) throws OrtException {
-        this("a certifier graph of " + graph.length + " bytes", (env, options) -> env.createSession(graph, options),
-                device, threads);
+        this("a certifier graph of " + graph.length + " bytes", graph, device, threads);
     }
 
     /**
@@ -158,25 +175,20 @@ public final class OnnxCertifier implements AutoCloseable {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Makes a session from the graph, wherever the graph is. */
-    @FunctionalInterface
-    private interface SessionSource {
-        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
-    }
-
     /**
      * Opens the session and reads the graph's metadata.
      *
      * @param name the graph, for messages (its path).
-     * @param source opens a session on it.
+     * @param graph the bytes of the ONNX file.
      * @param device where to run.
      * @param threads runs side by side on the CPU.
      */
-    private OnnxCertifier(String name, SessionSource source, Device device, int threads) throws OrtException {
+    private OnnxCertifier(String name, byte[] graph, Device device, int threads) throws OrtException {
         if (threads < 1) {
             throw new IllegalArgumentException("a certifier needs at least 1 thread, got " + threads);
         }
         this.threads = threads;
+        this.starts = DefaultedStarts.of(graph);
         this.env = OrtEnvironment.getEnvironment();
         boolean cuda = false;
         OrtSession s = null;
@@ -187,7 +199,7 @@ public final class OnnxCertifier implements AutoCloseable {
                 // would put errors near 1e-3 into margins whose rounding slack is 1e-4.
                 provider.add(USE_TF32, "0");
                 options.addCUDA(provider);
-                s = source.open(env, options);
+                s = env.createSession(starts.graph(), options);
                 cuda = true;
             } catch (OrtException | RuntimeException e) {
                 // One line: ONNX Runtime's messages end with a line break.
@@ -199,7 +211,7 @@ public final class OnnxCertifier implements AutoCloseable {
         if (s == null) {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
-                s = source.open(env, options);
+                s = env.createSession(starts.graph(), options);
             }
         }
         this.session = s;
@@ -320,7 +332,7 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails.
      */
     public List<CertifiedPrediction> certify(FloatBuffer pixels, int n, double eps) throws OrtException {
-        Run r = run(pixels, n, fill(n, eps));
+        Run r = run(pixels, n, fill(n, eps), null);
         List<CertifiedPrediction> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(CertifiedPrediction.fromLogits(labels, r.logits, i * labels.size(), eps, r.certified[i],
@@ -347,9 +359,11 @@ public final class OnnxCertifier implements AutoCloseable {
      * The largest certified radius of each example, by the search every certifier of this
      * project uses ({@link RadiusSearch}), starting at the model's default eps; the result is a
      * radius at which the example was certified (0 where none was), to
-     * {@link RadiusSearch#DEFAULT_PRECISION}, with the graph's guarantee; for a PROBABILISTIC graph
-     * the reported radius is wrong with probability at most {@code delta} times
-     * {@link RadiusSearch#maxProbes} (each probe draws afresh).
+     * {@link RadiusSearch#DEFAULT_PRECISION}, with the graph's guarantee. An ESTIMATE graph by
+     * power iteration starts each probe of an example from its final vectors of the one before
+     * (warm starts, as {@code LocalLipModel.certify} does, so the two give the same radii); for a
+     * PROBABILISTIC graph the reported radius is wrong with probability at most {@code delta}
+     * times {@link RadiusSearch#maxProbes} (each probe draws afresh).
      *
      * @param pixels row-major scaled pixels.
      * @param n the number of examples.
@@ -358,10 +372,21 @@ public final class OnnxCertifier implements AutoCloseable {
      */
     public double[] certifiedRadius(float[] pixels, int n) throws OrtException {
         try {
-            Run atStart = run(direct(pixels, null, n), n, fill(n, defaultEps));
+            boolean warm = !starts.values().isEmpty();
+            Run atStart = run(direct(pixels, null, n), n, fill(n, defaultEps), warm ? Map.of() : null);
+            Map<Integer, float[]> vectors = atStart.vectors;
             return new RadiusSearch(RadiusSearch.DEFAULT_PRECISION).search(defaultEps,
                     new RadiusSearch.Margins(atStart.certified, atStart.margin), (which, eps) -> {
-                        Run r = run(direct(pixels, which, which.length), which.length, eps);
+                        Run r = run(direct(pixels, which, which.length), which.length, eps,
+                                warm ? rows(vectors, which) : null);
+                        if (warm) {
+                            r.vectors.forEach((k, v) -> {
+                                int size = vectorSize(k);
+                                for (int i = 0; i < which.length; i++) {
+                                    System.arraycopy(v, i * size, vectors.get(k), which[i] * size, size);
+                                }
+                            });
+                        }
                         return new RadiusSearch.Margins(r.certified, r.margin);
                     });
         } catch (OrtException | RuntimeException e) {
@@ -391,14 +416,38 @@ public final class OnnxCertifier implements AutoCloseable {
         return out.flip();
     }
 
-    /** The raw outputs of one run. */
-    private record Run(float[] logits, float[] margin, boolean[] certified, boolean[] finite) {}
+    /** The values of one example's starting vector of a layer. */
+    private int vectorSize(int layer) {
+        return starts.values().get(layer).length;
+    }
+
+    /** Some rows of every layer's vectors, in order. */
+    private Map<Integer, float[]> rows(Map<Integer, float[]> vectors, int[] which) {
+        Map<Integer, float[]> out = new LinkedHashMap<>();
+        vectors.forEach((k, v) -> {
+            int size = vectorSize(k);
+            float[] picked = new float[which.length * size];
+            for (int i = 0; i < which.length; i++) {
+                System.arraycopy(v, which[i] * size, picked, i * size, size);
+            }
+            out.put(k, picked);
+        });
+        return out;
+    }
+
+    /** The raw outputs of one run; {@code vectors} the final local vectors by layer, when asked for. */
+    private record Run(float[] logits, float[] margin, boolean[] certified, boolean[] finite,
+            Map<Integer, float[]> vectors) {}
 
     /**
      * Certifies {@code n} examples: one run on CUDA, with one thread or for at most
      * {@link #RUN_SIZE} examples; else runs of {@link #RUN_SIZE} on the workers, side by side.
+     *
+     * @param warm null for a plain call (the graph's fixed starting vectors, no final vectors);
+     *     else a radius probe: the runs start from these vectors (by layer, {@code n} rows each;
+     *     the fixed ones for a layer absent) and return the final ones.
      */
-    private Run run(FloatBuffer pixels, int n, double[] eps) throws OrtException {
+    private Run run(FloatBuffer pixels, int n, double[] eps, Map<Integer, float[]> warm) throws OrtException {
         if (closed) {
             throw new IllegalStateException("the certifier is closed");
         }
@@ -408,17 +457,21 @@ public final class OnnxCertifier implements AutoCloseable {
         }
         int runs = (n + RUN_SIZE - 1) / RUN_SIZE;
         if (onCuda || threads == 1 || runs <= 1) {
-            return runOnce(pixels, 0, n, eps);
+            return runOnce(pixels, 0, n, eps, warm);
         }
         ExecutorService pool = workers();
         List<Future<Run>> parts = new ArrayList<>(runs);
         for (int k = 0; k < runs; k++) {
             int from = k * RUN_SIZE;
             int size = Math.min(RUN_SIZE, n - from);
-            parts.add(pool.submit(() -> runOnce(pixels, from, size, eps)));
+            parts.add(pool.submit(() -> runOnce(pixels, from, size, eps, warm)));
         }
         int classes = labels.size();
-        Run all = new Run(new float[n * classes], new float[n], new boolean[n], new boolean[n]);
+        Map<Integer, float[]> vectors = new LinkedHashMap<>();
+        if (warm != null) {
+            starts.values().forEach((layer, v) -> vectors.put(layer, new float[n * v.length]));
+        }
+        Run all = new Run(new float[n * classes], new float[n], new boolean[n], new boolean[n], vectors);
         for (int k = 0; k < runs; k++) {
             Run part = finished(parts, k);
             int from = k * RUN_SIZE;
@@ -427,6 +480,8 @@ public final class OnnxCertifier implements AutoCloseable {
             System.arraycopy(part.margin, 0, all.margin, from, size);
             System.arraycopy(part.certified, 0, all.certified, from, size);
             System.arraycopy(part.finite, 0, all.finite, from, size);
+            part.vectors.forEach((layer, v) -> System.arraycopy(v, 0, vectors.get(layer), from * vectorSize(layer),
+                    v.length));
         }
         return all;
     }
@@ -468,24 +523,55 @@ public final class OnnxCertifier implements AutoCloseable {
         return workers;
     }
 
-    /** One ONNX Runtime run of the examples {@code from .. from + n - 1}. */
-    private Run runOnce(FloatBuffer pixels, int from, int n, double[] eps) throws OrtException {
+    /** One ONNX Runtime run of the examples {@code from .. from + n - 1} ({@code warm} as in {@link #run}). */
+    private Run runOnce(FloatBuffer pixels, int from, int n, double[] eps, Map<Integer, float[]> warm)
+            throws OrtException {
         FloatBuffer part = pixels.duplicate();
         part.position(pixels.position() + from * inputSize).limit(pixels.position() + (from + n) * inputSize);
         float[] e = new float[n];
         for (int i = 0; i < n; i++) {
             e[i] = (float) eps[from + i];
         }
-        try (OnnxTensor x = OnnxTensor.createTensor(env, part.slice(), new long[] {n, inputSize});
-                OnnxTensor epsT = OnnxTensor.createTensor(env, FloatBuffer.wrap(e), new long[] {n});
-                OrtSession.Result result = session.run(Map.of("input", x, "eps", epsT))) {
-            float[][] logits = (float[][]) value(result, "logits");
-            float[] flat = new float[n * labels.size()];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(logits[i], 0, flat, i * labels.size(), labels.size());
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        Set<String> fetch = new LinkedHashSet<>(OUTPUTS);
+        try {
+            feed.put("input", OnnxTensor.createTensor(env, part.slice(), new long[] {n, inputSize}));
+            feed.put("eps", OnnxTensor.createTensor(env, FloatBuffer.wrap(e), new long[] {n}));
+            for (Map.Entry<Integer, float[]> fixed : starts.values().entrySet()) {
+                int layer = fixed.getKey();
+                float[] given = warm == null ? null : warm.get(layer);
+                long[] shape = starts.shapes().get(layer).clone();
+                FloatBuffer values = FloatBuffer.wrap(fixed.getValue());
+                if (given != null) {
+                    shape[0] = n;
+                    values = FloatBuffer.wrap(given, from * fixed.getValue().length, n * fixed.getValue().length);
+                }
+                feed.put(CertifierGraphWriter.START_INPUT + layer, OnnxTensor.createTensor(env, values, shape));
+                if (warm != null) {
+                    fetch.add(CertifierGraphWriter.VECTOR_OUTPUT + layer);
+                }
             }
-            return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"),
-                    (boolean[]) value(result, "finite"));
+            try (OrtSession.Result result = session.run(feed, fetch)) {
+                float[][] logits = (float[][]) value(result, "logits");
+                float[] flat = new float[n * labels.size()];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(logits[i], 0, flat, i * labels.size(), labels.size());
+                }
+                Map<Integer, float[]> vectors = new LinkedHashMap<>();
+                if (warm != null) {
+                    for (Integer layer : starts.values().keySet()) {
+                        FloatBuffer b = ((OnnxTensor) result.get(CertifierGraphWriter.VECTOR_OUTPUT + layer)
+                                .orElseThrow()).getFloatBuffer();
+                        float[] v = new float[b.remaining()];
+                        b.get(v);
+                        vectors.put(layer, v);
+                    }
+                }
+                return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"),
+                        (boolean[]) value(result, "finite"), vectors);
+            }
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -76,15 +76,30 @@ final class OnnxGraph {
     /** A float32 initializer. */
     String floats(String hint, long[] dims, float[] values) {
         String n = namer.apply(hint);
+        floatInitializer(n, dims, values);
+        return n;
+    }
+
+    private void floatInitializer(String name, long[] dims, float[] values) {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(n)
+        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(buf.array()));
         for (long d : dims) {
             t.addDims(d);
         }
         graph.addInitializer(t);
-        return n;
+    }
+
+    /**
+     * A graph input with a default: an initializer of the same name (float32, shape {@code dims}),
+     * which a caller may override with a value whose first dimension is {@code batchName}.
+     */
+    void defaultedInput(String name, long[] dims, float[] values, String batchName) {
+        floatInitializer(name, dims, values);
+        long[] declared = dims.clone();
+        declared[0] = -1;
+        input(name, OnnxMl.TensorProto.DataType.FLOAT, declared, batchName);
     }
 
     /** A 1-d int64 initializer. */

@@ -386,22 +386,20 @@ final class OnnxGraphOps implements TensorOps<String> {
         if (maxIterations < 1) {
             return initial;
         }
-        List<Carried> kinds = new ArrayList<>();
-        for (int rank : ranks) {
-            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
-        }
-        return writeLoop(root.longScalar("trip_count", maxIterations), condition, initial, kinds, body);
+        return writeLoop(root.longScalar("trip_count", maxIterations), condition, initial, Carried.floats(ranks), body);
     }
 
     /**
-     * The per-example loop with finished examples left out, in the graph, as {@link DjlOps} does
+     * The per-example loop with finished examples left out, in the graph, as {@code DjlOps} does
      * it: an outer {@code Loop} of phases, each an inner {@code Loop} of plain iterations over the
      * working examples that ends once a quarter of them finished (or at the cap), after which the
      * working examples' rows are written into the full values ({@code ScatterND}) and the
      * unfinished ones kept for the next phase ({@code NonZero}, {@code Gather}). Finished examples
      * still in a phase keep their values (the body guarantees it), so the result is the plain
-     * loop's, and an iteration costs the body and four small operators. Inputs whose first axis is
-     * 1 are broadcast and stay as they are.
+     * loop's, and an iteration costs the body and a few operators on one value per example. The
+     * outer loop carries the working values, the working inputs, the full values, the working
+     * examples' rows in them and the iterations done. Inputs whose first axis is 1 are broadcast
+     * and stay as they are.
      */
     @Override
     public List<String> loopPerExample(int maxIterations, String condition, List<String> initial, int[] ranks,
@@ -420,38 +418,36 @@ final class OnnxGraphOps implements TensorOps<String> {
         String batch = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(initial.get(0))),
                 longs(0), longs(1))), longs()));
         String rows = op(OnnxOp.RANGE, List.of(root.longScalar("zero", 0), batch, root.longScalar("one", 1)));
+        int rowsAt = n + m + n;
+        int countAt = rowsAt + 1;
+        Carried counter = new Carried(OnnxMl.TensorProto.DataType.FLOAT, 0);
         List<String> start = new ArrayList<>(initial);
-        List<Carried> kinds = new ArrayList<>();
-        for (int rank : ranks) {
-            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
-        }
+        List<Carried> kinds = new ArrayList<>(Carried.floats(ranks));
         for (int k : present) {
             start.add(inputs.get(k));
             kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, -1));
         }
         start.addAll(initial);
-        for (int rank : ranks) {
-            kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
-        }
+        kinds.addAll(Carried.floats(ranks));
         start.add(rows);
         kinds.add(new Carried(OnnxMl.TensorProto.DataType.INT64, 1));
         start.add(scalar(0f));
-        kinds.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, 0));
+        kinds.add(counter);
         String cap = scalar(maxIterations);
         List<String> out = writeLoop(root.longScalar("trip_count", maxIterations), condition, start, kinds, c -> {
             List<String> workingIn = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), (String) null));
             for (int j = 0; j < m; j++) {
                 workingIn.set(present.get(j), c.get(n + j));
             }
-            String at = c.get(n + m + n);
+            String at = c.get(rowsAt);
             String done = c.get(doneIndex);
             String quarterLeft = mul(cast(reshape(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(done)), longs(0),
                     longs(1))), new long[0]), FLOAT), scalar(0.75f));
-            String left = cast(sub(cap, c.get(n + m + n + 1)), INT64);
+            String left = cast(sub(cap, c.get(countAt)), INT64);
             List<String> phaseStart = new ArrayList<>(c.subList(0, n));
-            phaseStart.add(c.get(n + m + n + 1));
-            List<Carried> phaseKinds = new ArrayList<>(kinds.subList(0, n));
-            phaseKinds.add(kinds.get(kinds.size() - 1));
+            phaseStart.add(c.get(countAt));
+            List<Carried> phaseKinds = new ArrayList<>(Carried.floats(ranks));
+            phaseKinds.add(counter);
             List<String> phase = writeLoop(left, null, phaseStart, phaseKinds, p -> {
                 Next<String> next = body.step(p.subList(0, n), workingIn);
                 String running = sum(less(reshape(next.values().get(doneIndex), -1), scalar(0.5f)), null, false);
@@ -491,7 +487,15 @@ final class OnnxGraphOps implements TensorOps<String> {
     }
 
     /** The element type and rank (below 0: unknown) of a loop-carried value. */
-    private record Carried(OnnxMl.TensorProto.DataType type, int rank) {}
+    private record Carried(OnnxMl.TensorProto.DataType type, int rank) {
+        static List<Carried> floats(int[] ranks) {
+            List<Carried> out = new ArrayList<>();
+            for (int rank : ranks) {
+                out.add(new Carried(OnnxMl.TensorProto.DataType.FLOAT, rank));
+            }
+            return out;
+        }
+    }
 
     /** Writes an ONNX {@code Loop} whose body graph is written by {@code body}. */
     private List<String> writeLoop(String tripCount, String condition, List<String> initial, List<Carried> kinds,
