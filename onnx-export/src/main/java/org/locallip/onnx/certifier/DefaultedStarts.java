@@ -34,7 +34,8 @@ import java.util.Set;
  * and feeds only required inputs, so {@link OnnxCertifier} opens its session on that graph and
  * feeds the defaults itself, or an example's vectors of the previous radius probe.
  *
- * @param graph the graph to open a session on (the one given when it has no such inputs).
+ * @param graph the graph to open a session on (the one given when it has no such inputs; empty
+ *     once the session is open, {@link #withoutGraph}).
  * @param shapes the default's shape by layer index, {@code (1, ...)}.
  * @param values the default's values by layer index.
  */
@@ -90,5 +91,14 @@ record DefaultedStarts(byte[] graph, Map<Integer, long[]> shapes, Map<Integer, f
         }
         return new DefaultedStarts(model.toBuilder().setGraph(g).build().toByteArray(),
                 Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(values));
+    }
+
+    /**
+     * The defaults alone, once a session holds the graph.
+     *
+     * @return the same defaults with an empty graph.
+     */
+    DefaultedStarts withoutGraph() {
+        return new DefaultedStarts(new byte[0], shapes, values);
     }
 }

@@ -188,7 +188,8 @@ public final class OnnxCertifier implements AutoCloseable {
             throw new IllegalArgumentException("a certifier needs at least 1 thread, got " + threads);
         }
         this.threads = threads;
-        this.starts = DefaultedStarts.of(graph);
+        DefaultedStarts defaulted = DefaultedStarts.of(graph);
+        this.starts = defaulted.withoutGraph(); // the session holds the graph
         this.env = OrtEnvironment.getEnvironment();
         boolean cuda = false;
         OrtSession s = null;
@@ -199,7 +200,7 @@ public final class OnnxCertifier implements AutoCloseable {
                 // would put errors near 1e-3 into margins whose rounding slack is 1e-4.
                 provider.add(USE_TF32, "0");
                 options.addCUDA(provider);
-                s = env.createSession(starts.graph(), options);
+                s = env.createSession(defaulted.graph(), options);
                 cuda = true;
             } catch (OrtException | RuntimeException e) {
                 // One line: ONNX Runtime's messages end with a line break.
@@ -211,7 +212,7 @@ public final class OnnxCertifier implements AutoCloseable {
         if (s == null) {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
-                s = env.createSession(starts.graph(), options);
+                s = env.createSession(defaulted.graph(), options);
             }
         }
         this.session = s;
