@@ -338,7 +338,7 @@ final class OnnxGraphOps implements TensorOps<String> {
 
     @Override
     public String broadcastBatch(String x, String like) {
-        String batch = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(like)), longs(0), longs(1)));
+        String batch = firstDimension(like);
         String rest = op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(1), longs(Long.MAX_VALUE)));
         return op(OnnxOp.EXPAND, List.of(x, op(OnnxOp.CONCAT, List.of(batch, rest), attr("axis", 0L))));
     }
@@ -415,8 +415,7 @@ final class OnnxGraphOps implements TensorOps<String> {
             }
         }
         int m = present.size();
-        String batch = op(OnnxOp.RESHAPE, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(initial.get(0))),
-                longs(0), longs(1))), longs()));
+        String batch = op(OnnxOp.RESHAPE, List.of(firstDimension(initial.get(0)), longs()));
         String rows = op(OnnxOp.RANGE, List.of(root.longScalar("zero", 0), batch, root.longScalar("one", 1)));
         int rowsAt = n + m + n;
         int countAt = rowsAt + 1;
@@ -441,8 +440,7 @@ final class OnnxGraphOps implements TensorOps<String> {
             }
             String at = c.get(rowsAt);
             String done = c.get(doneIndex);
-            String quarterLeft = mul(cast(reshape(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(done)), longs(0),
-                    longs(1))), new long[0]), FLOAT), scalar(0.75f));
+            String quarterLeft = mul(cast(reshape(firstDimension(done), new long[0]), FLOAT), scalar(0.75f));
             String left = cast(sub(cap, c.get(countAt)), INT64);
             List<String> phaseStart = new ArrayList<>(c.subList(0, n));
             phaseStart.add(c.get(countAt));
@@ -471,18 +469,21 @@ final class OnnxGraphOps implements TensorOps<String> {
             values.add(op(OnnxOp.GATHER, List.of(at, keep), attr("axis", 0L)));
             String iterations = phase.get(n);
             values.add(iterations);
-            String anyLeft = op(OnnxOp.GREATER, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(keep)),
-                    longs(0), longs(1))), longs(0)));
+            String anyLeft = op(OnnxOp.GREATER, List.of(firstDimension(keep), longs(0)));
             return new Next<>(values, () -> op(OnnxOp.RESHAPE, List.of(op(OnnxOp.AND, List.of(anyLeft,
                     op(OnnxOp.LESS, List.of(op(OnnxOp.RESHAPE, List.of(iterations, longs(1))), cap)))), longs())));
         });
         return out.subList(n + m, n + m + n);
     }
 
+    /** The first dimension of a value (its examples), as a 1-d int64 of one element. */
+    private String firstDimension(String x) {
+        return op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(0), longs(1)));
+    }
+
     /** The rows {@code keep} of a per-example input; an input whose first axis is 1 is broadcast. */
     private String gatherExamples(String x, String keep) {
-        String last = op(OnnxOp.SUB, List.of(op(OnnxOp.SLICE, List.of(op(OnnxOp.SHAPE, List.of(x)), longs(0),
-                longs(1))), longs(1)));
+        String last = op(OnnxOp.SUB, List.of(firstDimension(x), longs(1)));
         return op(OnnxOp.GATHER, List.of(x, op(OnnxOp.MIN, List.of(keep, last))), attr("axis", 0L));
     }
 
