@@ -26,9 +26,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 
 import org.locallip.bound.RobustLoss;
+import org.locallip.bound.WeightBounds;
 import org.locallip.certify.BoundarySearch;
 import org.locallip.certify.Certifier;
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Eps;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.PgdAttack;
 import org.locallip.certify.StartingVectors;
@@ -353,9 +355,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
      * @return one certified prediction per image, in order.
      */
     public List<CertifiedPrediction> certify(float[] x, int n, double eps, CertifyOptions options) {
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("eps must be finite and >= 0, found " + eps);
-        }
+        Eps.check(eps);
         List<Certifier.Outcome> outcomes;
         synchronized (this) {
             network();
@@ -412,8 +412,18 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
      * @return the bounds by layer index.
      */
     public synchronized Map<Integer, Float> soundGlobalNorms() {
+        return weightBounds().globalNorms();
+    }
+
+    /**
+     * The proven bounds on this model's weights that SOUND and PROBABILISTIC certificates use
+     * (global and row norms, explicit operators; docs/SOUNDNESS.md), computed once.
+     *
+     * @return the bounds.
+     */
+    public synchronized WeightBounds weightBounds() {
         network();
-        return certifier.soundGlobalNorms();
+        return certifier.weightBounds();
     }
 
     /**

@@ -21,6 +21,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.HashProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 
 import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Eps;
 import org.locallip.data.ImageLayout;
 import org.locallip.engine.DeviceRequest;
 import org.locallip.network.NetworkSpec;
@@ -83,9 +84,7 @@ final class WeightsImport {
             throw new IllegalArgumentException("the image layout " + layout + " does not match the network's input "
                     + in[0] + "x" + in[1] + "x" + in[2]);
         }
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("eps must be finite and >= 0, found " + eps);
-        }
+        Eps.check(eps);
         if (!Files.isRegularFile(file)) {
             throw new FileNotFoundException("weights file " + file + " does not exist");
         }

@@ -15,6 +15,7 @@
  */
 package org.locallip.cli;
 
+import org.locallip.certify.Eps;
 import org.locallip.io.CommandOptions;
 
 import java.util.List;
@@ -54,6 +55,24 @@ final class Args {
             return options.getInt(name, fallback, min);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * A radius option, checked as every certifier checks it ({@link Eps#check}).
+     *
+     * @param name the option name.
+     * @param fallback the default.
+     * @return the radius.
+     * @throws UsageException if it is not a number, or negative, NaN or infinite.
+     */
+    double eps(String name, double fallback) throws UsageException {
+        String text = options.get(name, null);
+        try {
+            return Eps.check(text == null ? fallback : Double.parseDouble(text));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + name + ": " + (e instanceof NumberFormatException
+                    ? "not a number: '" + text + "'" : e.getMessage()));
         }
     }
 

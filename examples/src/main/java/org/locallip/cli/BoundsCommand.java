@@ -63,7 +63,7 @@ final class BoundsCommand implements Command {
                     .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
                             GuaranteeOption.delta(args, defaults.delta()))
                     .withEstimator(GuaranteeOption.estimator(args, defaults.estimator()));
-            double eps = Double.parseDouble(args.get("eps", Double.toString(model.defaultEps())));
+            double eps = args.eps("eps", model.defaultEps());
             String data = args.get("data", null);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
             sets.requireShape(model.imageLayout());

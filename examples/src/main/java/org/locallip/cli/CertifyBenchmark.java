@@ -65,7 +65,7 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
     public Map<String, Object> run(Args args) throws Exception {
         int batch = args.getInt("batch", 256, 1);
         int n = args.getInt("examples", 512, 1);
-        double eps = Double.parseDouble(args.get("eps", "0.3"));
+        double eps = args.eps("eps", 0.3);
         List<String> paths = List.of(args.get("paths", "djl,onnxruntime").split(","));
         try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
             CertifyOptions base = CertifyOptions.defaults().withBatchSize(batch)

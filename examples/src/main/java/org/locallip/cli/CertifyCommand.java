@@ -52,12 +52,7 @@ final class CertifyCommand implements Command {
         if (!Files.isRegularFile(Path.of(onnx))) {
             throw new java.io.FileNotFoundException("ONNX file " + onnx + " does not exist");
         }
-        double eps;
-        try {
-            eps = Double.parseDouble(args.get("eps", "0.3"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--eps takes a number");
-        }
+        double eps = args.eps("eps", 0.3);
         int batch = args.getInt("batch", 256, 1);
         OnnxCertifier.Device device = OnnxCertifier.Device.valueOf(args.get("device", "cpu").toUpperCase(Locale.ROOT));
         String data = args.get("data", null);

@@ -67,7 +67,7 @@ final class ExportCommand implements Command {
                                     ? ", " + options.lanczosSteps() + " Lanczos steps from fixed starts"
                                     : ", " + options.sniter() + " power iterations from fixed starts";
                             case PROBABILISTIC -> ", " + options.lanczosSteps() + " Lanczos steps from fresh starts";
-                            case SOUND -> "";
+                            case SOUND, SOUND_INFERENCE -> "";
                         });
             }
         }

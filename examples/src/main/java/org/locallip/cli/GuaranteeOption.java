@@ -28,7 +28,7 @@ final class GuaranteeOption {
     /**
      * Parses {@code --guarantee}.
      *
-     * @param text sound, probabilistic or estimate, or null.
+     * @param text sound, sound-inference, probabilistic or estimate, or null.
      * @return the guarantee, or null when not given.
      * @throws UsageException for anything else.
      */
@@ -37,9 +37,10 @@ final class GuaranteeOption {
             return null;
         }
         try {
-            return Guarantee.valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return Guarantee.valueOf(text.trim().replace('-', '_').toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--guarantee is sound, probabilistic or estimate, found '" + text + "'");
+            throw new UsageException("--guarantee is sound, sound-inference, probabilistic or estimate, found '" + text
+                    + "'");
         }
     }
 

@@ -65,7 +65,7 @@ final class LoadBenchmark implements BenchCommand.Benchmark {
         int callers = args.getInt("callers", 16, 1);
         int seconds = args.getInt("seconds", 20, 1);
         int batch = args.getInt("batch", 8, 1);
-        double eps = Double.parseDouble(args.get("eps", "0.3"));
+        double eps = args.eps("eps", 0.3);
         String onnx = args.get("onnx", null);
         try (LocalLipModel model = ModelFiles.load(args.get("model", null));
                 OnnxCertifier certifier = onnx == null ? null : new OnnxCertifier(Path.of(onnx), OnnxCertifier.Device.CPU)) {

@@ -135,6 +135,7 @@ final class CertifyPartition implements MapPartitionsFunction<Row, Row> {
             values[k++] = p.certified();
             if (options.radius()) {
                 values[k++] = radii[next];
+                values[k++] = failureProbability == null ? null : certifier.radiusFailureProbability();
             }
             values[k++] = p.numericalFailure();
             values[k++] = guarantee;

@@ -24,7 +24,8 @@ import java.util.Arrays;
 /**
  * The columns {@link SparkCertifier} appends to the input rows, in this order: the predicted
  * {@value #LABEL}, the worst-case {@value #MARGIN} at eps, {@value #CERTIFIED}, the largest certified
- * {@value #RADIUS} (only when asked for), {@value #NUMERICAL_FAILURE} (a quantity of the bound was
+ * {@value #RADIUS} and the probability {@value #RADIUS_FAILURE_PROBABILITY} that it is wrong (both
+ * only when asked for; the search's probes are several certificates), {@value #NUMERICAL_FAILURE} (a quantity of the bound was
  * not finite: never certified), and what the certificate promises, {@value #GUARANTEE} (lower case,
  * as in the project's JSON) and {@value #FAILURE_PROBABILITY} (0 for SOUND, delta for PROBABILISTIC,
  * null for ESTIMATE).
@@ -39,6 +40,11 @@ public final class ResultColumns {
     public static final String CERTIFIED = "certified";
     /** The largest certified radius (with {@link SparkCertifyOptions#radius()}). */
     public static final String RADIUS = "radius";
+    /**
+     * The failure probability of the radius: for PROBABILISTIC, delta times the most probes of the
+     * search (a union bound); 0 for SOUND, null for ESTIMATE.
+     */
+    public static final String RADIUS_FAILURE_PROBABILITY = "radius_failure_probability";
     /** Whether a quantity of the bound was not finite. */
     public static final String NUMERICAL_FAILURE = "numerical_failure";
     /** The guarantee of the certificate, lower case. */
@@ -72,7 +78,7 @@ public final class ResultColumns {
      * The number of columns appended.
      *
      * @param radius whether the radius column is added.
-     * @return 6 or 7.
+     * @return 6 or 8.
      */
     static int count(boolean radius) {
         return fields(radius).length;
@@ -87,7 +93,9 @@ public final class ResultColumns {
         StructField probability = DataTypes.createStructField(FAILURE_PROBABILITY, DataTypes.DoubleType, true);
         if (radius) {
             return new StructField[] {label, margin, certified,
-                DataTypes.createStructField(RADIUS, DataTypes.DoubleType, false), failure, guarantee, probability};
+                DataTypes.createStructField(RADIUS, DataTypes.DoubleType, false),
+                DataTypes.createStructField(RADIUS_FAILURE_PROBABILITY, DataTypes.DoubleType, true), failure, guarantee,
+                probability};
         }
         return new StructField[] {label, margin, certified, failure, guarantee, probability};
     }

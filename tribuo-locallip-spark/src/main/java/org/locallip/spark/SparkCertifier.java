@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.locallip.certify.Eps;
 import org.locallip.evaluation.JsonReport;
 import org.locallip.onnx.certifier.OnnxCertifier;
 
@@ -80,9 +81,7 @@ public final class SparkCertifier {
      */
     public static Dataset<Row> certify(Dataset<Row> images, Path certifierOnnx, double eps,
             SparkCertifyOptions options) throws IOException {
-        if (!Double.isFinite(eps) || eps < 0) {
-            throw new IllegalArgumentException("eps must be finite and not negative, found " + eps);
-        }
+        Eps.check(eps);
         CertifierGraph graph = CertifierGraph.read(certifierOnnx);
         OnnxCertifier certifier = graph.certifier(options.device());
         StructType input = images.schema();

@@ -20,6 +20,7 @@ import ai.onnxruntime.OrtException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.locallip.certify.Eps;
 import org.locallip.data.DenseIDXDataSource;
 import org.locallip.data.ImageLayout;
 import org.locallip.evaluation.JsonReport;
@@ -68,7 +69,7 @@ public final class SparkCertifyBenchmark {
         CommandOptions cli = CommandOptions.named(args, Set.of("certifier", "images", "labels", "offset", "limit", "eps",
                 "batch", "masters", "repeats"), Set.of());
         Path graph = Path.of(cli.required("certifier"));
-        double eps = Double.parseDouble(cli.get("eps", "0.3"));
+        double eps = Eps.check(Double.parseDouble(cli.get("eps", "0.3")));
         int batch = cli.getInt("batch", SparkCertifyOptions.DEFAULT_BATCH_SIZE, 1);
         int repeats = cli.getInt("repeats", 3, 1);
         List<Example<Label>> all = new ArrayList<>();

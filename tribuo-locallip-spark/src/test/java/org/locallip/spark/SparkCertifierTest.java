@@ -139,6 +139,8 @@ class SparkCertifierTest {
             Row first = rows.get(0);
             assertEquals("estimate", first.getString(first.fieldIndex(ResultColumns.GUARANTEE)));
             assertNull(first.get(first.fieldIndex(ResultColumns.FAILURE_PROBABILITY)), "ESTIMATE states no probability");
+            assertNull(first.get(first.fieldIndex(ResultColumns.RADIUS_FAILURE_PROBABILITY)),
+                    "ESTIMATE states no probability for its radii either");
         }
     }
 

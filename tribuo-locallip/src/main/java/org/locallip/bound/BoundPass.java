@@ -16,13 +16,15 @@
 package org.locallip.bound;
 
 import org.locallip.layer.AffineLayer;
+import org.locallip.layer.Arithmetic;
 import org.locallip.layer.BoundState;
-import org.locallip.layer.GlobalNorm;
 import org.locallip.layer.LayerSpec;
 import org.locallip.layer.Linear;
 import org.locallip.layer.ParamName;
 import org.locallip.layer.Site;
+import org.locallip.layer.WeightNorms;
 import org.locallip.network.NetworkSpec;
+import org.locallip.tensor.Rounding;
 import org.locallip.tensor.TensorOps;
 
 import java.util.ArrayList;
@@ -48,15 +50,18 @@ public final class BoundPass {
     /**
      * What a pass needs besides the network and the inputs.
      *
-     * @param global the global norms.
+     * @param norms the global and row norms of the weights.
      * @param local the local norms ({@link LocalNorms}).
      * @param optIter the most BCP rounds.
      * @param columns which pairs of the translation to compute.
+     * @param arithmetic the arithmetic of the pass ({@link Arithmetic}): the reference's
+     *     (training, ESTIMATE, the golden files), or outward, where every quantity is a proven
+     *     bound, rounding included (SOUND, SOUND_INFERENCE and PROBABILISTIC certificates).
      * @param timer charged with the phases, or null.
      * @param <T> the value type.
      */
-    public record Settings<T>(GlobalNorm<T> global, LocalNorm<T> local, int optIter, Columns<T> columns,
-            PhaseTimer timer) {}
+    public record Settings<T>(WeightNorms<T> norms, LocalNorm<T> local, int optIter, Columns<T> columns,
+            Arithmetic arithmetic, PhaseTimer timer) {}
 
     /**
      * Runs the bound pass.
@@ -73,12 +78,12 @@ public final class BoundPass {
         List<LayerSpec> layers = spec.layers();
         List<Site> sites = spec.sites();
         int last = layers.size() - 1;
-        BoundState<T> state = BoundState.start(t, x, eps);
+        BoundState<T> state = BoundState.start(t, x, eps, settings.arithmetic());
         List<T> masks = new ArrayList<>();
         List<T> inputs = new ArrayList<>();
         for (int k = 0; k < last; k++) {
             inputs.add(state.mu());
-            state = layers.get(k).propagate(t, sites.get(k), state, settings.global());
+            state = layers.get(k).propagate(t, sites.get(k), state, settings.norms());
             masks.add(layers.get(k).mask(t, sites.get(k), k > 0 ? masks.get(k - 1) : null, state, layers.get(k + 1),
                     sites.get(k + 1)));
         }
@@ -94,14 +99,27 @@ public final class BoundPass {
             product = product == null ? sigma : t.mul(product, sigma);
         }
         T radius = product == null ? state.r() : t.mul(product, eps);
+        if (settings.arithmetic().outward()) {
+            // eps times the local norms: one rounding per factor
+            radius = Rounding.upper(t, radius, sigmas.size());
+        }
         mark(settings.timer(), "local power iteration");
 
         Site head = sites.get(last);
-        T logits = layers.get(last).forward(t, head, state.mu());
+        Linear linear = (Linear) layers.get(last);
+        T logits = linear.forward(t, head, state.mu());
         Columns<T> columns = settings.columns();
         T cols = columns.ofPrediction() ? t.argMax(logits, 1) : columns.classes();
-        Linear linear = (Linear) layers.get(last);
-        T translation = WorstCaseLogits.translation(t, state.mu(), radius, state.m(), state.rho(),
+        T marginError = null;
+        if (settings.arithmetic().outward()) {
+            if (cols == null) {
+                throw new IllegalArgumentException("an outward pass computes the columns of one class per example");
+            }
+            marginError = WorstCaseLogits.marginError(t, t.parameter(head.param(ParamName.WEIGHT)),
+                    linear.outputRounding(t, head, state), state.err(), cols, linear.outFeatures(),
+                    (int) head.input()[0]);
+        }
+        T translation = WorstCaseLogits.translation(t, state.mu(), radius, state.lo(t), state.hi(t), state.err(),
                 t.parameter(head.param(ParamName.WEIGHT)), linear.outFeatures(), (int) head.input()[0],
                 settings.optIter(), cols);
         mark(settings.timer(), "bcp");
@@ -113,7 +131,7 @@ public final class BoundPass {
             }
         }
         return new BoundResult<>(logits, recorded, sigmas, radius, state.mu(), state.m(), state.rho(), translation,
-                cols);
+                cols, marginError);
     }
 
     private static void mark(PhaseTimer timer, String phase) {

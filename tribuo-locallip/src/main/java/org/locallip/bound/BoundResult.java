@@ -33,7 +33,11 @@ import java.util.Map;
  * @param translation the BCP translation {@code T}, {@code (b, c, c)}; or, when the pass computed
  *     one column per example ({@link Columns}), {@code T[b, i, j_b]}, {@code (b, c)}; NaN left in.
  * @param columns the class of each example whose column was computed, or null for all pairs.
+ * @param marginError in the outward arithmetic, {@code (b, c)}: for each class {@code i} and the
+ *     example's column {@code y}, a bound on how far the computed {@code L_y - L_i} is from the
+ *     real network's {@code z_y(x) - z_i(x)} (and, in {@code OUTWARD_INFERENCE}, how far a float32
+ *     forward pass's is from the real one's anywhere in the ball); null in the reference's.
  * @param <T> the backend's value type.
  */
 public record BoundResult<T>(T logits, Map<Integer, T> masks, List<T> localSpecNorms, T radius, T penultimate,
-        T boxCentre, T boxHalfWidth, T translation, T columns) {}
+        T boxCentre, T boxHalfWidth, T translation, T columns, T marginError) {}

@@ -16,12 +16,10 @@
 package org.locallip.bound;
 
 import org.locallip.layer.AffineLayer;
-import org.locallip.layer.GlobalNorm;
+import org.locallip.layer.WeightNorms;
 import org.locallip.layer.LayerSpec;
 import org.locallip.layer.Site;
-import org.locallip.layer.ParamName;
 import org.locallip.network.NetworkSpec;
-import org.locallip.network.Weights;
 import org.locallip.tensor.TensorOps;
 
 import java.util.LinkedHashMap;
@@ -45,13 +43,13 @@ public final class GlobalNorms {
      * @param <T> the value type.
      * @return the norms.
      */
-    public static <T> GlobalNorm<T> iterated(TensorOps<T> t, SpectralVectors<T> vectors) {
-        return (layer, site) -> {
+    public static <T> WeightNorms<T> iterated(TensorOps<T> t, SpectralVectors<T> vectors) {
+        return withRowsOf(t, (layer, site) -> {
             PowerIteration.Result<T> r = PowerIteration.global(t, layer, site, vectors.start(site.index()),
                     vectors.iterations(), vectors.gradient());
             vectors.finish(site.index(), r.u());
             return r.sigma();
-        };
+        });
     }
 
     /**
@@ -62,33 +60,30 @@ public final class GlobalNorms {
      * @param <T> the value type.
      * @return the norms.
      */
-    public static <T> GlobalNorm<T> fixed(TensorOps<T> t, Map<Integer, Float> norms) {
-        return (layer, site) -> {
+    public static <T> WeightNorms<T> fixed(TensorOps<T> t, Map<Integer, Float> norms) {
+        return withRowsOf(t, (layer, site) -> {
             Float p = norms.get(site.index());
             if (p == null) {
                 throw new IllegalStateException("no global norm for layer " + site.index());
             }
             return t.scalar(p);
-        };
+        });
     }
 
-    /**
-     * Proven upper bounds on the global norm of every hidden affine layer ({@link
-     * AffineLayer#soundNorm}), computed on the host in double precision and rounded up to float32.
-     *
-     * @param weights the network and its weights.
-     * @return the bounds by layer index.
-     */
-    public static Map<Integer, Float> sound(Weights weights) {
-        NetworkSpec spec = weights.spec();
-        Map<Integer, Float> out = new LinkedHashMap<>();
-        for (int k : spec.hiddenAffineIndices()) {
-            double bound = ((AffineLayer) spec.layers().get(k)).soundNorm(spec.sites().get(k),
-                    weights.tensors().get(ParamName.of(k, ParamName.WEIGHT)));
-            float f = (float) bound;
-            out.put(k, f < bound ? Math.nextUp(f) : f);
-        }
-        return out;
+    /** The global norms of a function, the row norms as the backend computes them from the weights. */
+    private static <T> WeightNorms<T> withRowsOf(TensorOps<T> t, java.util.function.BiFunction<AffineLayer, Site,
+            T> globalNorm) {
+        return new WeightNorms<>() {
+            @Override
+            public T global(AffineLayer layer, Site site) {
+                return globalNorm.apply(layer, site);
+            }
+
+            @Override
+            public T rows(AffineLayer layer, Site site) {
+                return layer.rowNorms(t, site);
+            }
+        };
     }
 
     /**

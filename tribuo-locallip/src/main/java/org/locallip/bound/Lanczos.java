@@ -55,12 +55,12 @@ public final class Lanczos {
      * @param outMask {@code D_out}, or null.
      * @param steps the Lanczos steps, the size of {@code T}, at least 2.
      * @param <T> the value type.
-     * @return {@code (b)} upper bounds on the largest eigenvalue of each {@code T}.
+     * @return {@code (b)} upper bounds on the largest eigenvalue of each {@code T} (bounds on its
+     *     spectral norm, computed as {@link GramBound} does, rounding included).
      */
     public static <T> T largestRitzValueBound(TensorOps<T> t, LinearOperator<T> op, Site site, T start, T inMask,
             T outMask, int steps) {
-        // T is positive semi-definite up to rounding; Gram iteration bounds its spectral norm, which is its largest eigenvalue
-        return GramBound.largestEigenvalue(t, tridiagonal(t, op, site, start, inMask, outMask, steps));
+        return GramBound.spectralNorm(t, tridiagonal(t, op, site, start, inMask, outMask, steps), steps, steps);
     }
 
     /**

@@ -17,24 +17,18 @@ package org.locallip.bound;
 
 import org.locallip.layer.AffineLayer;
 import org.locallip.layer.Site;
+import org.locallip.tensor.Rounding;
+import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The three ways of getting local norms (docs/ALGORITHM.md section 3 and section 7), one per
  * guarantee a certificate can carry.
  */
 public final class LocalNorms {
-
-    /**
-     * Relative excess put on eigenvalue bounds computed in float32 inside a pass (Gram iteration
-     * and Lanczos coefficients): forming {@code A A^T} and each squaring sum at most {@code n}
-     * products, so each is off by at most {@code n * 2^-24} of the norms' product (Higham's
-     * {@code gamma_n}), under {@code 5e-5} for {@code n <= 800}; over the squarings, whose
-     * weights halve, the bound moves by less than {@code 2e-4}. 1e-3 is five times that.
-     */
-    public static final float FLOAT32_SLACK = 1e-3f;
 
     private LocalNorms() {}
 
@@ -84,52 +78,70 @@ public final class LocalNorms {
 
     /**
      * A bound that holds with probability at least {@code 1 - delta} per layer (PROBABILISTIC):
-     * Lanczos from a start drawn from the backend's random source at each call
-     * ({@link TensorOps#randomNormalLike}), the largest Ritz value bounded from above by Gram
-     * iteration and inflated by the Kuczyński–Woźniakowski factor ({@link KuczynskiWozniakowski},
-     * with the layer's full input dimension as {@code n}) and by {@link #FLOAT32_SLACK}.
+     * the smaller of SOUND's proven bound ({@link #sound}) and one by Lanczos from the given random starts (standard normal, one per example, drawn fresh for
+     * every pass from a secret source by the caller), masked by {@code D_in}; the spectral norm
+     * of the tridiagonal {@code T} bounded by {@link GramBound} (at least its largest eigenvalue,
+     * the largest Ritz value) and inflated by the Kuczyński–Woźniakowski factor
+     * ({@link KuczynskiWozniakowski}, with the layer's full input dimension as {@code n}).
+     * The probability is over the starts for Lanczos in exact arithmetic (docs/SOUNDNESS.md
+     * section 7): the float32 Lanczos recurrence itself is not covered by a proof.
      *
      * @param t the backend.
+     * @param bounds the model's weight bounds (SOUND's).
+     * @param starts the random start of a layer (its site) for a batch of its inputs, {@code (b, *input)}.
      * @param steps Lanczos steps (the Krylov subspace's dimension).
      * @param delta the failure probability of one layer's bound.
      * @param <T> the value type.
      * @return the local norms.
      */
-    public static <T> LocalNorm<T> lanczos(TensorOps<T> t, int steps, double delta) {
+    public static <T> LocalNorm<T> lanczos(TensorOps<T> t, WeightBounds bounds, BiFunction<Site, T, T> starts,
+            int steps, double delta) {
+        LocalNorm<T> proven = sound(t, bounds);
         return (layer, site, input, inMask, outMask) -> {
-            T start = t.randomNormalLike(input);
+            T start = starts.apply(site, input);
             if (inMask != null) {
                 start = t.mul(start, inMask);
             }
             T ritz = Lanczos.largestRitzValueBound(t, layer.operator(t, site), site, start, inMask, outMask, steps);
-            double factor = KuczynskiWozniakowski.eigenvalueFactor(site.inputSize(), steps - 1, delta)
-                    * (1 + FLOAT32_SLACK);
-            return t.sqrt(t.mul(ritz, t.scalar((float) factor)));
+            float factor = Rounding.floatAtLeast(KuczynskiWozniakowski.eigenvalueFactor(site.inputSize(), steps - 1,
+                    delta));
+            T probable = Rounding.upper(t, t.sqrt(Rounding.upper(t, t.mul(ritz, t.scalar(factor)), 1)), 1);
+            T sure = proven.of(layer, site, input, inMask, outMask);
+            return t.where(t.isFinite(probable), t.minimum(sure, probable), sure);
         };
     }
 
     /**
      * Proven upper bounds (SOUND): the layer's sound global norm (masking never increases a
-     * norm), and, where the masked operator made explicit costs at most {@code budget}
-     * multiply-adds per example, the smaller of that and Gram iteration on the explicit masked
-     * operator ({@link GramBound}, with {@link #FLOAT32_SLACK}). The explicit operator's entries
-     * are the weights themselves (the operator applied to unit vectors), so they carry no rounding.
+     * norm), and, where the layer's operator was made explicit ({@link WeightBounds}), the
+     * smaller of that and {@link GramBound} on the explicit masked operator
+     * {@code D_out W D_in}, whose entries are the weights or 0, exactly. A bound that is not
+     * finite (overflow) falls back to the global one.
      *
      * @param t the backend.
-     * @param soundGlobal the sound global norm of every hidden affine layer.
-     * @param budget the most multiply-adds per example for an explicit operator.
+     * @param bounds the model's weight bounds.
      * @param <T> the value type.
      * @return the local norms.
      */
-    public static <T> LocalNorm<T> sound(TensorOps<T> t, Map<Integer, Float> soundGlobal, long budget) {
+    public static <T> LocalNorm<T> sound(TensorOps<T> t, WeightBounds bounds) {
         return (layer, site, input, inMask, outMask) -> {
             long in = site.inputSize();
             T ones = t.max(t.onesLike(t.reshape(input, -1, in)), new int[] {1}, false);
-            T global = t.mul(ones, t.scalar(soundGlobal.get(site.index())));
-            if (explicitCost(site) > budget) {
+            T global = t.mul(ones, t.scalar(bounds.globalNorms().get(site.index())));
+            Tensor matrix = bounds.explicitMatrix(site.index());
+            if (matrix == null) {
                 return global;
             }
-            return t.minimum(global, explicitBound(t, layer, site, inMask, outMask));
+            long out = site.outputSize();
+            T a = t.constant(matrix.floats(), new long[] {1, out, in});
+            if (outMask != null) {
+                a = t.mul(a, t.reshape(outMask, -1, out, 1));
+            }
+            if (inMask != null) {
+                a = t.mul(a, t.reshape(inMask, -1, 1, in));
+            }
+            T explicit = GramBound.spectralNorm(t, a, out, in);
+            return t.where(t.isFinite(explicit), t.minimum(global, explicit), global);
         };
     }
 
@@ -144,33 +156,5 @@ public final class LocalNorms {
         long small = Math.min(site.inputSize(), site.outputSize());
         long large = Math.max(site.inputSize(), site.outputSize());
         return small * small * large + GramBound.SQUARINGS * small * small * small;
-    }
-
-    private static <T> T explicitBound(TensorOps<T> t, AffineLayer layer, Site site, T inMask, T outMask) {
-        long in = site.inputSize();
-        long out = site.outputSize();
-        // the operator made explicit: W applied to the unit vectors of the input space
-        float[] eye = new float[(int) (in * in)];
-        for (int i = 0; i < in; i++) {
-            eye[(int) (i * in + i)] = 1f;
-        }
-        T basis = t.constant(eye, concat(in, site.input()));
-        T matrix = t.transpose(t.reshape(layer.operator(t, site).apply(basis), in, out)); // (out, in)
-        T a = t.reshape(matrix, 1, out, in);
-        if (outMask != null) {
-            a = t.mul(a, t.reshape(outMask, -1, out, 1));
-        }
-        if (inMask != null) {
-            a = t.mul(a, t.reshape(inMask, -1, 1, in));
-        }
-        T gram = out <= in ? t.matMul(a, t.transposeMatrices(a)) : t.matMul(t.transposeMatrices(a), a);
-        return t.sqrt(t.mul(GramBound.largestEigenvalue(t, gram), t.scalar(1 + FLOAT32_SLACK)));
-    }
-
-    private static long[] concat(long n, long[] shape) {
-        long[] out = new long[shape.length + 1];
-        out[0] = n;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return out;
     }
 }

@@ -16,6 +16,7 @@
 package org.locallip.bound;
 
 import org.locallip.layer.BoundConstants;
+import org.locallip.tensor.Rounding;
 import org.locallip.tensor.TensorOps;
 import org.locallip.tensor.TensorOps.Next;
 
@@ -44,8 +45,11 @@ public final class WorstCaseLogits {
      * @param t the backend.
      * @param mu the clean penultimate activations, {@code (b, h)}.
      * @param radius the local radius {@code R}, {@code (b)}.
-     * @param boxCentre the box centre {@code m}, {@code (b, h)}.
-     * @param boxHalfWidth the box half-width {@code rho}, {@code (b, h)}.
+     * @param boxLo the box's lower ends {@code m - rho}, {@code (b, h)} (rounded down in the outward
+     *     arithmetic).
+     * @param boxHi the box's upper ends {@code m + rho}, {@code (b, h)} (rounded up in the outward
+     *     arithmetic).
+     * @param err the bound on {@code ||mu - h(x)||} in the outward arithmetic ({@link #dualBound}), or null.
      * @param w the last layer's weight, {@code (c, h)}.
      * @param classes the number of classes {@code c}.
      * @param penultimate the penultimate width {@code h}.
@@ -53,9 +57,10 @@ public final class WorstCaseLogits {
      * @param columns the class {@code j} of each example, {@code (b)} integers, or null for all pairs.
      * @param <T> the value type.
      * @return {@code T[b, i, j_b]} as {@code (b, c)}, or the full {@code (b, c, c)} for null columns;
-     *     NaN entries are left in (see {@link #zeroNaN}).
+     *     NaN entries are left in (see {@link #zeroNaN}). In the outward arithmetic, proven upper
+     *     bounds instead ({@link #dualBound}).
      */
-    public static <T> T translation(TensorOps<T> t, T mu, T radius, T boxCentre, T boxHalfWidth, T w, int classes,
+    public static <T> T translation(TensorOps<T> t, T mu, T radius, T boxLo, T boxHi, T err, T w, int classes,
             int penultimate, int optIter, T columns) {
         if (optIter < 1) {
             throw new IllegalArgumentException("BCP rounds must be >= 1, found " + optIter);
@@ -85,10 +90,16 @@ public final class WorstCaseLogits {
                 Float.POSITIVE_INFINITY)));
         T n2 = t.square(t.add(t.mul(offDiagonal, t.add(r, e)), e)); // N >= 0: |N|^2 = N^2
         T muRep = t.reshape(mu, -1, 1, 1, h);
-        T lb = t.clamp(t.sub(t.reshape(t.sub(boxCentre, boxHalfWidth), -1, 1, 1, h), muRep),
-                Float.NEGATIVE_INFINITY, 0f);
-        T ub = t.clamp(t.sub(t.reshape(t.add(boxCentre, boxHalfWidth), -1, 1, 1, h), muRep),
-                0f, Float.POSITIVE_INFINITY);
+        T lo = t.sub(t.reshape(boxLo, -1, 1, 1, h), muRep);
+        T hi = t.sub(t.reshape(boxHi, -1, 1, 1, h), muRep);
+        if (err != null) {
+            // the box around the real activation at the input, within err of mu (docs/SOUNDNESS.md section 5)
+            T centreError = t.reshape(err, -1, 1, 1, 1); // an L2 bound bounds every coordinate
+            lo = Rounding.down(t, t.sub(Rounding.down(t, lo), centreError));
+            hi = Rounding.up(t, t.add(Rounding.up(t, hi), centreError));
+        }
+        T lb = t.clamp(lo, Float.NEGATIVE_INFINITY, 0f);
+        T ub = t.clamp(hi, 0f, Float.POSITIVE_INFINITY);
         TensorOps.LoopBody<T> round = carried -> {
             T dd = carried.get(0);
             T zd = t.mul(offDiagonal, dd);
@@ -108,11 +119,91 @@ public final class WorstCaseLogits {
             return new Next<>(List.of(next, products), () -> t.anyOutside(t.mul(next, offDiagonal), lb, ub));
         };
         Next<T> first = round.step(List.of(d));
-        T inner = first.values().get(1);
+        List<T> last = first.values();
         if (optIter > 1) {
-            inner = t.loop(optIter - 1, first.goOn().get(), first.values(), new int[] {4, 3}, round).get(1);
+            last = t.loop(optIter - 1, first.goOn().get(), first.values(), new int[] {4, 3}, round);
         }
+        T inner = err == null ? last.get(1) : dualBound(t, wiwj, r, lb, ub, last.get(0), h);
         return columns == null ? inner : t.reshape(inner, -1, c);
+    }
+
+    /**
+     * A proven upper bound on {@code max <w, delta>} over {@code ||delta|| <= R} and
+     * {@code lb <= delta <= ub} ({@code lb <= 0 <= ub}), rounding included (docs/SOUNDNESS.md
+     * section 5): by weak duality, for any {@code lambda > 0} the maximum is at most
+     * {@code lambda R^2 + sum_j max_(lb_j <= x <= ub_j) (w_j x - lambda x^2)}, and each term is
+     * {@code w_j^2 / (4 lambda)} or, where {@code |w_j| / (2 lambda)} lies beyond the box,
+     * {@code b_j (|w_j| - lambda b_j)} with {@code b_j} the bound on {@code w_j}'s side, a product
+     * of non-negative factors. {@code lambda} is taken from the BCP rounds' final direction
+     * (whose coordinates inside the box are {@code w_j / (2 lambda)}); it only decides how tight
+     * the bound is. Computed with the float32 difference {@code w~ = fl(W_i - W_j)}, whose
+     * magnitude is inflated to cover the rounding of {@code w}.
+     *
+     * @param t the backend.
+     * @param w the directions {@code W_i - W_j}, {@code (b or 1, c, c', h)}.
+     * @param radius {@code R}, {@code (b, 1, 1, 1)}, rounded up.
+     * @param lb the box's lower offsets, at most 0, rounded down.
+     * @param ub the box's upper offsets, at least 0, rounded up.
+     * @param direction the BCP rounds' final direction, like {@code w}.
+     * @param penultimate the length {@code h} of the directions.
+     * @param <T> the value type.
+     * @return {@code (b, c, c')} upper bounds.
+     */
+    static <T> T dualBound(TensorOps<T> t, T w, T radius, T lb, T ub, T direction, long penultimate) {
+        int[] last = {3};
+        T wAbs = Rounding.upper(t, t.abs(w), 1); // |w| <= |w~| / (1 - u)
+        T inside = t.between(direction, lb, ub);
+        T along = t.sum(t.mul(t.mul(direction, w), inside), last, true);
+        T squares = t.sum(t.mul(t.square(w), inside), last, true);
+        T fromRounds = t.div(t.mul(squares, t.scalar(0.5f)), along);
+        // where no coordinate is inside the box: the ball's own multiplier ||w|| / (2 R)
+        T fromBall = t.div(t.mul(t.norm(w, last, true), t.scalar(0.5f)), radius);
+        T usable = t.mul(t.greater(fromRounds, t.scalar(0f)), t.isFinite(fromRounds));
+        // 2 lambda and 4 lambda stay exact
+        T lambda = t.clamp(t.where(usable, fromRounds, fromBall), Float.MIN_NORMAL, Float.MAX_VALUE / 8);
+        T bound = t.where(t.greaterEqual(w, t.scalar(0f)), ub, t.abs(lb));
+        // clipped for certain: |w| / (2 lambda), rounded down, beyond the box
+        T clipped = t.greater(Rounding.down(t, t.div(wAbs, t.mul(lambda, t.scalar(2f)))), bound);
+        T product = t.mul(lambda, bound);
+        T remainder = Rounding.upper(t, t.add(Rounding.up(t, t.sub(wAbs, product)),
+                t.mul(t.abs(product), t.scalar(Rounding.floatAtLeast(Rounding.UNIT / (1 - Rounding.UNIT))))), 2);
+        T atBound = Rounding.upper(t, t.mul(bound, remainder), 1);
+        T free = Rounding.upper(t, t.div(t.square(wAbs), t.mul(lambda, t.scalar(4f))), 2);
+        T terms = Rounding.upper(t, t.sum(t.where(clipped, atBound, free), last, true), penultimate);
+        T ball = Rounding.upper(t, t.mul(lambda, Rounding.upper(t, t.square(radius), 1)), 1);
+        // (b, c, c', 1) to (b, c, c'): a sum of one term
+        return t.sum(Rounding.upper(t, t.add(terms, ball), 1), last, false);
+    }
+
+    /**
+     * In the outward arithmetic, the bound on the rounding of a logit difference (docs/SOUNDNESS.md
+     * section 5): {@code ||W_i - W_y|| err + r_i + r_y}, rounded up, where {@code err} bounds the
+     * penultimate centre's distance from the real one ({@code (W_i - W_y)} times it moves the
+     * difference by at most that) and {@code r} the last layer's own rounding of each logit.
+     *
+     * @param t the backend.
+     * @param w the last layer's weight, {@code (c, h)}.
+     * @param rounding the last layer's own rounding bound, {@code (b, c)}.
+     * @param err the penultimate centre's error bound, {@code (b)}.
+     * @param columns the class {@code y} of each example, {@code (b)} integers.
+     * @param classes the number of classes.
+     * @param penultimate the penultimate width {@code h}.
+     * @param <T> the value type.
+     * @return {@code (b, c)} bounds.
+     */
+    public static <T> T marginError(TensorOps<T> t, T w, T rounding, T err, T columns, int classes,
+            int penultimate) {
+        long c = classes;
+        long h = penultimate;
+        T onehot = t.oneHot(columns, classes);
+        T wy = t.matMul(onehot, w); // exact: one term is 1, the others 0
+        // each entry of fl(W_i - W_y) is within (1 - u) of the real one: one more rounding's worth
+        T diff = t.sub(t.reshape(w, 1, c, h), t.reshape(wy, -1, 1, h));
+        T norms = Rounding.upper(t, Rounding.upper(t, t.sqrt(Rounding.upper(t, t.sum(t.square(diff), new int[] {2},
+                false), h)), 1), 1);
+        T moved = Rounding.upper(t, t.mul(norms, t.reshape(err, -1, 1)), 1);
+        T own = t.sum(t.mul(rounding, onehot), new int[] {1}, true); // r_y, exact
+        return Rounding.upper(t, t.add(t.add(moved, rounding), own), 2);
     }
 
     /**

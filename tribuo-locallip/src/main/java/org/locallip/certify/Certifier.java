@@ -20,16 +20,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
-import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;
-import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
-import org.locallip.bound.LocalNorm;
 import org.locallip.bound.SpectralVectors;
+import org.locallip.bound.WeightBounds;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.engine.ShardPool;
+import org.locallip.engine.StandardModelKernels;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Tensor;
@@ -62,9 +61,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Certifier implements AutoCloseable {
 
-    /** Multiply-adds per example up to which SOUND makes a layer's masked operator explicit. */
-    public static final long SOUND_EXPLICIT_BUDGET = 100_000_000L;
-
     /**
      * The certification of one example.
      *
@@ -81,6 +77,7 @@ public final class Certifier implements AutoCloseable {
     private final DjlNetwork network;
     private final Weights weights;
     private final Map<String, Map<Integer, Float>> globalNorms = new ConcurrentHashMap<>();
+    private volatile WeightBounds weightBounds;
     private ShardPool pool;
     private boolean poolChosen;
 
@@ -117,12 +114,34 @@ public final class Certifier implements AutoCloseable {
     }
 
     /**
-     * The sound global norm of every hidden affine layer ({@link GlobalNorms#sound}), computed once.
+     * The proven bounds on the weights that SOUND and PROBABILISTIC certificates use
+     * ({@link WeightBounds}), computed once.
      *
-     * @return the bounds by layer index.
+     * @return the bounds.
      */
-    public Map<Integer, Float> soundGlobalNorms() {
-        return globalNorms.computeIfAbsent("sound", k -> GlobalNorms.sound(weights));
+    public WeightBounds weightBounds() {
+        WeightBounds b = weightBounds;
+        if (b == null) {
+            synchronized (this) {
+                if (weightBounds == null) {
+                    weightBounds = WeightBounds.of(weights, CertifyOptions.SOUND_EXPLICIT_BUDGET);
+                }
+                b = weightBounds;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The norms a pass of these options reads of the model.
+     *
+     * @param options the guarantee and iteration counts.
+     * @param starts ESTIMATE's starting vectors.
+     * @return the norms.
+     */
+    private CertificationPass.ModelNorms modelNorms(CertifyOptions options, StartingVectors starts) {
+        return options.guarantee().outward() ? new CertificationPass.ModelNorms(null, weightBounds())
+                : new CertificationPass.ModelNorms(globalNorms(starts, options.sniter()), null);
     }
 
     /**
@@ -136,11 +155,11 @@ public final class Certifier implements AutoCloseable {
      * @throws Exception if the radius search fails.
      */
     public List<Outcome> certify(float[] x, int n, double eps, CertifyOptions options) throws Exception {
+        requireArithmetic(options);
         NetworkSpec spec = network.spec();
         StartingVectors starts = options.starts() != null ? options.starts()
                 : StartingVectors.seeded(spec, options.seed());
-        Map<Integer, Float> norms = options.guarantee() == Guarantee.ESTIMATE
-                ? globalNorms(starts, options.sniter()) : soundGlobalNorms();
+        CertificationPass.ModelNorms norms = modelNorms(options, starts);
         ShardPool pool = shards();
         int workers = pool == null ? 1 : pool.size();
         // Whole batches for every worker: a certificate does not depend on its batch.
@@ -173,9 +192,16 @@ public final class Certifier implements AutoCloseable {
         return out;
     }
 
+    /** Refuses proofs on a device whose arithmetic is outside their model ({@link StandardModelKernels}). */
+    private void requireArithmetic(CertifyOptions options) {
+        if (options.guarantee().outward()) {
+            StandardModelKernels.requireForProofs(network.device());
+        }
+    }
+
     /** One batch in its own scope of the call's pass (on any thread). */
     private List<Outcome> certifyBatch(NDManager call, float[] x, int from, int b, double eps, CertifyOptions options,
-            StartingVectors starts, Map<Integer, Float> norms) throws Exception {
+            StartingVectors starts, CertificationPass.ModelNorms norms) throws Exception {
         long[] in = network.spec().inputShape();
         int size = network.spec().inputSize();
         RadiusSearch search = new RadiusSearch(options.radiusPrecision());
@@ -250,16 +276,17 @@ public final class Certifier implements AutoCloseable {
      * @return the inspection.
      */
     public Inspection inspect(float[] x, int n, double eps, CertifyOptions options) {
+        requireArithmetic(options);
         NetworkSpec spec = network.spec();
         long[] in = spec.inputShape();
         StartingVectors starts = options.starts() != null ? options.starts()
                 : StartingVectors.seeded(spec, options.seed());
-        Map<Integer, Float> norms = options.guarantee() == Guarantee.ESTIMATE
-                ? globalNorms(starts, options.sniter()) : soundGlobalNorms();
+        CertificationPass.ModelNorms norms = modelNorms(options, starts);
         try (NDManager pass = network.newPass()) {
             NDArray xs = pass.create(x, new Shape(n, in[0], in[1], in[2]));
             Probe p = probe(pass, xs, fill(n, eps), norms, fixedLocal(pass, starts, n), options, options.delta(), true);
-            return new Inspection(p.masks, norms, p.localNorms, p.radius, p.margin, p.certified, p.finite, p.predicted);
+            Map<Integer, Float> global = norms.bounds() != null ? norms.bounds().globalNorms() : norms.estimatedGlobal();
+            return new Inspection(p.masks, global, p.localNorms, p.radius, p.margin, p.certified, p.finite, p.predicted);
         }
     }
 
@@ -272,22 +299,22 @@ public final class Certifier implements AutoCloseable {
      * starts for the next probe of a radius search: an example's own vectors, so it stays
      * independent of its batch).
      */
-    private Probe probe(NDManager pass, NDArray x, double[] eps, Map<Integer, Float> norms,
+    private Probe probe(NDManager pass, NDArray x, double[] eps, CertificationPass.ModelNorms norms,
             Map<Integer, NDArray> local, CertifyOptions options, double delta, boolean capture) {
         int b = eps.length;
         float[] e = new float[b];
         for (int i = 0; i < b; i++) {
-            e[i] = (float) eps[i];
+            e[i] = Eps.toFloat(eps[i]);
         }
         NetworkSpec spec = network.spec();
         try (NDManager scope = pass.newSubManager()) {
             DjlOps t = network.ops(scope);
             SpectralVectors<NDArray> vectors = new SpectralVectors<>(local, options.sniter());
-            LocalNorm<NDArray> localNorms = options.localNorms(t, vectors, norms, spec.hiddenAffineIndices().size());
-            BoundResult<NDArray> r = BoundPass.run(t, spec, x, scope.create(e), new BoundPass.Settings<>(
-                    GlobalNorms.fixed(t, norms), localNorms, options.optIter(), Columns.predicted(), null));
-            CertifiedMargin.Decision<NDArray> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
-                    r.columns(), spec.numClasses());
+            // PROBABILISTIC: fresh standard normal starts from a secret source at every pass (DjlOps)
+            CertificationPass.Result<NDArray> pass1 = CertificationPass.run(t, spec, x, scope.create(e), options,
+                    norms, vectors, (site, input) -> t.randomNormalLike(input), delta);
+            BoundResult<NDArray> r = pass1.bound();
+            CertifiedMargin.Decision<NDArray> d = pass1.decision();
             long[] pred = r.columns().toLongArray();
             int[] predicted = new int[b];
             for (int i = 0; i < b; i++) {
@@ -321,7 +348,7 @@ public final class Certifier implements AutoCloseable {
      * pass run on them alone, their final vectors scattered back (ESTIMATE's warm starts).
      */
     private RadiusSearch.Margins probeSome(NDManager pass, NDArray xs, int[] which, double[] eps,
-            Map<Integer, Float> norms, Map<Integer, NDArray> local, CertifyOptions options, double delta) {
+            CertificationPass.ModelNorms norms, Map<Integer, NDArray> local, CertifyOptions options, double delta) {
         if (which.length == xs.getShape().get(0)) {
             Probe p = probe(pass, xs, eps, norms, local, options, delta, false);
             return new RadiusSearch.Margins(p.certified, p.margin);

@@ -61,6 +61,7 @@ public final class DjlNetwork implements AutoCloseable {
     public static DjlNetwork create(Weights weights, NDManager parent, boolean trainable) {
         // Every bound pass runs on a network made here: no convolution or product of it in TF32.
         TensorFloat32.requireOffFor(parent.getDevice());
+        StandardModelKernels.pin();
         NDManager manager = parent.newSubManager();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : weights.tensors().entrySet()) {

@@ -30,8 +30,8 @@ import java.util.logging.Logger;
  * TensorFloat-32 off for the bound's convolutions and matrix products. On NVIDIA GPUs from Ampere
  * on, cuDNN and cuBLAS may multiply float32 operands rounded to 10 mantissa bits (TF32); PyTorch
  * allows that for cuDNN convolutions by default ({@code torch.backends.cudnn.allow_tf32 = True}),
- * which puts relative errors near 1e-3 into the bound, ten times the slack a certificate allows
- * for rounding. DJL 0.33 has no call for it, so this class sets PyTorch's own process-wide flags
+ * which puts relative errors near 1e-3 into the bound, outside the model of arithmetic the
+ * proofs are derived under (docs/SOUNDNESS.md). DJL 0.33 has no call for it, so this class sets PyTorch's own process-wide flags
  * through its C++ API in {@code libtorch_cpu} (the Linux builds that this project's POM selects):
  * {@code at::globalContext().setAllowTF32CuDNN(false)} and {@code setAllowTF32CuBLAS(false)},
  * which PyTorch reads at every convolution and matrix product, and reads them back.
@@ -126,20 +126,43 @@ public final class TensorFloat32 {
     /** Sets both flags (tests set them on to see them change). */
     static synchronized void allow(boolean allowed) {
         NativeLibrary torch = torch();
-        Pointer context = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+        Pointer context = context(torch);
         torch.getFunction(SET_CUDNN).invokeVoid(new Object[] {context, allowed});
         torch.getFunction(SET_CUBLAS).invokeVoid(new Object[] {context, allowed});
     }
 
     private static boolean readFlag(String getter) {
-        NativeLibrary torch = torch();
-        Pointer context = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
-        // A C++ bool comes back in the low byte of the return register; the rest is undefined.
-        return (torch.getFunction(getter).invokeInt(new Object[] {context}) & 0xFF) != 0;
+        return readFlag(torch(), getter);
     }
 
-    /** The loaded {@code libtorch_cpu}, which holds PyTorch's global context. */
-    private static NativeLibrary torch() {
+    /**
+     * A boolean flag of PyTorch's global context, by its getter's symbol.
+     *
+     * @param torch the loaded {@code libtorch_cpu}.
+     * @param getter the mangled name of an {@code at::Context} getter returning {@code bool}.
+     * @return the flag.
+     */
+    static boolean readFlag(NativeLibrary torch, String getter) {
+        // A C++ bool comes back in the low byte of the return register; the rest is undefined.
+        return (torch.getFunction(getter).invokeInt(new Object[] {context(torch)}) & 0xFF) != 0;
+    }
+
+    /**
+     * PyTorch's global context, {@code at::globalContext()}.
+     *
+     * @param torch the loaded {@code libtorch_cpu}.
+     * @return the context.
+     */
+    static Pointer context(NativeLibrary torch) {
+        return torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+    }
+
+    /**
+     * The loaded {@code libtorch_cpu}, which holds PyTorch's global context.
+     *
+     * @return the library.
+     */
+    static NativeLibrary torch() {
         Engine.getEngine("PyTorch"); // loads the native library and sets its directory
         Path lib = Path.of(LibUtils.getLibtorchPath()).resolve(System.mapLibraryName("torch_cpu"));
         return NativeLibrary.getInstance(lib.toString());

@@ -219,7 +219,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
             case ESTIMATE -> m.put(estimator == Estimator.LANCZOS ? "lanczos-steps" : "power-iterations",
                     (double) (estimator == Estimator.LANCZOS ? lanczosSteps : sniter));
             case PROBABILISTIC -> m.put("lanczos-steps", (double) lanczosSteps);
-            case SOUND -> { }
+            case SOUND, SOUND_INFERENCE -> { }
         }
         return m;
     }

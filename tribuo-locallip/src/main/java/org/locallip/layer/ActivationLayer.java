@@ -45,11 +45,12 @@ public sealed interface ActivationLayer extends LayerSpec permits ElementwiseAct
 
     /** The generic step: the function of the box ends and of the ball ends, intersected. */
     @Override
-    default <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, GlobalNorm<T> global) {
-        T r = in.radiusLike(t);
+    default <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, WeightNorms<T> norms) {
+        T reach = in.reach(t);
         return BoundState.intersect(t, forward(t, site, in.mu()), in.r(), forward(t, site, in.lo(t)),
-                forward(t, site, in.hi(t)), forward(t, site, t.sub(in.mu(), r)), forward(t, site, t.add(in.mu(), r)),
-                in.rank());
+                forward(t, site, in.hi(t)), forward(t, site, BoundState.minus(t, in.mu(), reach, in.outward())),
+                forward(t, site, BoundState.plus(t, in.mu(), reach, in.outward())), in.rank(), in.err(),
+                in.arithmetic());
     }
 
     /**

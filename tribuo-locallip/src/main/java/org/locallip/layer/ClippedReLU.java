@@ -41,6 +41,11 @@ public record ClippedReLU(float thresholdInit) implements ElementwiseActivation 
     }
 
     @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.ONE_LIPSCHITZ;
+    }
+
+    @Override
     public String text() {
         return "relux:" + thresholdInit;
     }

@@ -18,6 +18,8 @@ package org.locallip.layer;
 import org.locallip.tensor.ConvGeometry;
 import org.locallip.tensor.ForwardOps;
 import org.locallip.tensor.GramIteration;
+import org.locallip.tensor.Rounding;
+import org.locallip.tensor.SparseMatrix;
 import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
@@ -123,6 +125,58 @@ public record Conv2d(int outChannels, int kernel, int stride, int padding) imple
     }
 
     @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.AFFINE;
+    }
+
+    @Override
+    public long fanIn(Site site) {
+        return site.input()[0] * kernel * kernel;
+    }
+
+    @Override
+    public Tensor explicitMatrix(Site site, Tensor weight) {
+        long[] in = site.input();
+        long[] out = site.output();
+        int c = (int) in[0];
+        int h = (int) in[1];
+        int wd = (int) in[2];
+        int oh = (int) out[1];
+        int ow = (int) out[2];
+        long cols = (long) c * h * wd;
+        long rows = (long) outChannels * oh * ow;
+        if (rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the explicit operator of " + site + " has " + rows + " x " + cols
+                    + " entries, more than one array holds");
+        }
+        float[] k = weight.floats();
+        float[] a = new float[(int) (rows * cols)];
+        for (int o = 0; o < outChannels; o++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    long row = ((long) o * oh + y) * ow + x;
+                    for (int ci = 0; ci < c; ci++) {
+                        for (int dy = 0; dy < kernel; dy++) {
+                            int iy = y * stride - padding + dy;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            for (int dx = 0; dx < kernel; dx++) {
+                                int ix = x * stride - padding + dx;
+                                if (ix >= 0 && ix < wd) {
+                                    a[(int) (row * cols + ((long) ci * h + iy) * wd + ix)] =
+                                            k[((o * c + ci) * kernel + dy) * kernel + dx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor.ofFloats(new long[] {rows, cols}, a);
+    }
+
+    @Override
     public <T> T rowNorms(TensorOps<T> t, Site site) {
         T w = t.parameter(site.param(ParamName.WEIGHT));
         return t.reshape(t.norm(t.reshape(w, outChannels, -1), new int[] {1}, false), 1, outChannels, 1, 1);
@@ -141,8 +195,53 @@ public record Conv2d(int outChannels, int kernel, int stride, int padding) imple
      * {@code out x (s*s*in)} matrices {@code Q(w) = sum_taps K_tap e^(2 pi i <w, shift(tap)> / M)}
      * over the {@code M^2} frequencies (Sedghi, Gupta and Long, ICLR 2019, with strides).
      */
+    /** Rows by output pixel then channel, columns by input pixel then channel: a narrow band. */
     @Override
-    public double soundNorm(Site site, Tensor weight) {
+    public SparseMatrix sparseOperator(Site site, Tensor weight) {
+        long[] in = site.input();
+        long[] out = site.output();
+        int c = (int) in[0];
+        int h = (int) in[1];
+        int wd = (int) in[2];
+        int oh = (int) out[1];
+        int ow = (int) out[2];
+        int rows = outChannels * oh * ow;
+        long most = (long) rows * c * kernel * kernel;
+        if (most > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the operator of " + site + " has more entries than one array holds");
+        }
+        float[] k = weight.floats();
+        int[] start = new int[rows + 1];
+        int[] col = new int[(int) most];
+        float[] val = new float[(int) most];
+        int e = 0;
+        int row = 0;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                for (int o = 0; o < outChannels; o++) {
+                    for (int dy = 0; dy < kernel; dy++) {
+                        int iy = y * stride - padding + dy;
+                        for (int dx = 0; dx < kernel && iy >= 0 && iy < h; dx++) {
+                            int ix = x * stride - padding + dx;
+                            if (ix < 0 || ix >= wd) {
+                                continue;
+                            }
+                            for (int ci = 0; ci < c; ci++) {
+                                col[e] = (iy * wd + ix) * c + ci;
+                                val[e++] = k[((o * c + ci) * kernel + dy) * kernel + dx];
+                            }
+                        }
+                    }
+                    start[++row] = e;
+                }
+            }
+        }
+        return new SparseMatrix(rows, c * h * wd, start, java.util.Arrays.copyOf(col, e),
+                java.util.Arrays.copyOf(val, e));
+    }
+
+    @Override
+    public double ownNormBound(Site site, Tensor weight) {
         long[] in = site.input();
         int c = (int) in[0];
         int s = stride;
@@ -175,7 +274,39 @@ public record Conv2d(int outChannels, int kernel, int stride, int padding) imple
                 }
             }
             return GramIteration.spectralNormBound(re, im, outChannels, cols);
-        }).max().orElse(0);
+        }).max().orElse(0) + frequencyError(w, c);
+    }
+
+    /**
+     * A bound on {@code ||Q~(w) - Q(w)||_2} for every frequency: each entry of the computed
+     * {@code Q~} is {@code sum_taps K fl(cos fl(angle))} (and {@code sin}), whose angle is off by at
+     * most {@code 8 u} times its size plus {@code 2 pi}'s rounding, whose cosine is within one ulp
+     * ({@code Math.cos}), and whose sum of {@code k^2} products adds {@code gamma_(2 k^2)}: each
+     * entry is off by at most {@code eta sum_taps |K_tap|}, so the real and imaginary parts by
+     * {@code eta ||sum_taps |K_tap| ||_F <= eta sum_taps ||K_tap||_F} each (docs/SOUNDNESS.md section 6).
+     */
+    private double frequencyError(float[] w, int c) {
+        double tapNorms = 0;
+        int largestShift = 0;
+        for (int a = 0; a < kernel; a++) {
+            for (int b = 0; b < kernel; b++) {
+                double sq = 0;
+                for (int o = 0; o < outChannels; o++) {
+                    for (int ci = 0; ci < c; ci++) {
+                        double k = w[((o * c + ci) * kernel + a) * kernel + b];
+                        sq += k * k;
+                    }
+                }
+                tapNorms += Math.sqrt(sq);
+                largestShift = Math.max(largestShift, Math.abs(Math.floorDiv(a - padding, stride))
+                        + Math.abs(Math.floorDiv(b - padding, stride)));
+            }
+        }
+        double u = Rounding.UNIT_DOUBLE;
+        double angle = 2 * Math.PI * (largestShift + 1) * 8 * u;
+        double eta = angle + 4 * u + Rounding.gammaDouble(2L * kernel * kernel + 2);
+        return Math.nextUp(Math.sqrt(2) * eta * tapNorms * (1 + Rounding.gammaDouble(2L * kernel * kernel * c
+                * outChannels + 8)));
     }
 
     @Override

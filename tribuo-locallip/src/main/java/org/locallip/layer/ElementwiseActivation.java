@@ -28,12 +28,12 @@ import org.locallip.tensor.TensorOps;
 public sealed interface ElementwiseActivation extends ActivationLayer permits ClippedReLU, ReLU {
 
     @Override
-    default <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, GlobalNorm<T> global) {
-        T r = in.radiusLike(t);
-        T lo = t.maximum(in.lo(t), t.sub(in.mu(), r));
-        T hi = t.minimum(in.hi(t), t.add(in.mu(), r));
+    default <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, WeightNorms<T> norms) {
+        T reach = in.reach(t);
+        T lo = t.maximum(in.lo(t), BoundState.minus(t, in.mu(), reach, in.outward()));
+        T hi = t.minimum(in.hi(t), BoundState.plus(t, in.mu(), reach, in.outward()));
         return BoundState.fromEnds(t, forward(t, site, in.mu()), in.r(), forward(t, site, lo), forward(t, site, hi),
-                in.rank());
+                in.rank(), in.err(), in.arithmetic());
     }
 
     @Override

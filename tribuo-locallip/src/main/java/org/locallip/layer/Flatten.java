@@ -27,6 +27,11 @@ import java.util.SplittableRandom;
 public record Flatten() implements LayerSpec {
 
     @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.ONE_LIPSCHITZ;
+    }
+
+    @Override
     public String text() {
         return "flatten";
     }
@@ -58,8 +63,8 @@ public record Flatten() implements LayerSpec {
 
     @Override
     public <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in,
-            org.locallip.layer.GlobalNorm<T> global) {
-        return in.with(t.flatten(in.mu()), t.flatten(in.m()), t.flatten(in.rho()), 2);
+            org.locallip.layer.WeightNorms<T> norms) {
+        return in.reshaped(t::flatten, 2);
     }
 
     @Override

@@ -110,7 +110,7 @@ public sealed interface LayerSpec extends java.io.Serializable permits AffineLay
      * @param <T> the value type.
      * @return the state after this layer.
      */
-    <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, GlobalNorm<T> global);
+    <T> BoundState<T> propagate(TensorOps<T> t, Site site, BoundState<T> in, WeightNorms<T> norms);
 
     /**
      * This layer's varying-neuron mask {@code D[index]} (1 = may vary), from the state after it.
@@ -133,6 +133,14 @@ public sealed interface LayerSpec extends java.io.Serializable permits AffineLay
      * @return true if {@link #mask} is a mask of this layer's own.
      */
     boolean recordsMask();
+
+    /**
+     * How this kind enters the local Lipschitz bound: stated by each kind, read by the bound
+     * pass and by the network grammar.
+     *
+     * @return the role.
+     */
+    LipschitzRole lipschitzRole();
 
     /**
      * Parses the text form of a layer.

@@ -17,6 +17,7 @@ package org.locallip.layer;
 
 import org.locallip.tensor.ForwardOps;
 import org.locallip.tensor.GramIteration;
+import org.locallip.tensor.SparseMatrix;
 import org.locallip.tensor.Tensor;
 import org.locallip.tensor.TensorOps;
 
@@ -100,6 +101,21 @@ public record Linear(int outFeatures) implements AffineLayer {
     }
 
     @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.AFFINE;
+    }
+
+    @Override
+    public long fanIn(Site site) {
+        return site.input()[0];
+    }
+
+    @Override
+    public Tensor explicitMatrix(Site site, Tensor weight) {
+        return weight;
+    }
+
+    @Override
     public <T> T rowNorms(TensorOps<T> t, Site site) {
         return t.reshape(t.norm(t.parameter(site.param(ParamName.WEIGHT)), new int[] {1}, false), 1, -1);
     }
@@ -123,7 +139,12 @@ public record Linear(int outFeatures) implements AffineLayer {
     }
 
     @Override
-    public double soundNorm(Site site, Tensor weight) {
+    public SparseMatrix sparseOperator(Site site, Tensor weight) {
+        return SparseMatrix.ofDense(outFeatures, (int) site.input()[0], weight.floats());
+    }
+
+    @Override
+    public double ownNormBound(Site site, Tensor weight) {
         float[] w = weight.floats();
         double[] a = new double[w.length];
         for (int i = 0; i < w.length; i++) {

@@ -45,6 +45,12 @@ public record MaxMin(float tmin, float tmax) implements ActivationLayer {
         }
     }
 
+    /** A sort of each pair, then clamps: 1-Lipschitz in L2. */
+    @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.ONE_LIPSCHITZ;
+    }
+
     @Override
     public String text() {
         return "maxmin:" + tmin + "," + tmax;

@@ -26,6 +26,11 @@ import java.util.SplittableRandom;
 public record ReLU() implements ElementwiseActivation {
 
     @Override
+    public LipschitzRole lipschitzRole() {
+        return LipschitzRole.ONE_LIPSCHITZ;
+    }
+
+    @Override
     public String text() {
         return "relu";
     }

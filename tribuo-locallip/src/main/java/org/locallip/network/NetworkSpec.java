@@ -21,6 +21,7 @@ import org.locallip.layer.Conv2d;
 import org.locallip.layer.Flatten;
 import org.locallip.layer.LayerSpec;
 import org.locallip.layer.Linear;
+import org.locallip.layer.LipschitzRole;
 import org.locallip.layer.ParamName;
 import org.locallip.layer.Site;
 
@@ -128,6 +129,11 @@ public final class NetworkSpec implements java.io.Serializable {
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
             String where = "layer " + i + " (" + l.text() + ")";
+            if ((l.lipschitzRole() == LipschitzRole.AFFINE) != (l instanceof AffineLayer)) {
+                // the bound multiplies the norms of the affine layers only
+                throw new IllegalArgumentException(where + ": its Lipschitz role " + l.lipschitzRole()
+                        + " does not match its kind");
+            }
             if (l instanceof Flatten) {
                 if (flattened) {
                     throw new IllegalArgumentException(where + ": only one flatten is allowed");
@@ -223,15 +229,16 @@ public final class NetworkSpec implements java.io.Serializable {
     }
 
     /**
-     * The indices of the affine layers but the last: the layers with a local and a global norm
-     * (docs/ALGORITHM.md sections 3 and 4), in order.
+     * The indices of the layers whose Lipschitz role is {@link LipschitzRole#AFFINE}, but the
+     * last: the layers with a local and a global norm (docs/ALGORITHM.md sections 3 and 4), in
+     * order. Every other layer contributes the factor 1.
      *
      * @return layer indices.
      */
     public List<Integer> hiddenAffineIndices() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < layers.size() - 1; i++) {
-            if (layers.get(i) instanceof AffineLayer) {
+            if (layers.get(i).lipschitzRole() == LipschitzRole.AFFINE) {
                 out.add(i);
             }
         }

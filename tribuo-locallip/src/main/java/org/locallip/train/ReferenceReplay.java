@@ -21,6 +21,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.locallip.bound.BoundPass;
+import org.locallip.layer.Arithmetic;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
@@ -89,7 +90,7 @@ public final class ReferenceReplay {
             BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, pass.full(new Shape(y.size()), eps),
                     new BoundPass.Settings<>(GlobalNorms.iterated(t, global),
                             LocalNorms.powerIteration(t, local, PowerIteration.StopRule.BATCH), optIter, Columns.all(),
-                            null));
+                            Arithmetic.REFERENCE, null));
             NDArray translation = WorstCaseLogits.zeroNaN(t, r.translation());
             RobustLoss.Loss<NDArray> loss = RobustLoss.loss(t, kind, r.logits(),
                     RobustLoss.column(t, translation, y, classes), y, classes, kappa);

@@ -20,6 +20,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.locallip.bound.BoundPass;
+import org.locallip.layer.Arithmetic;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.Columns;
 import org.locallip.bound.GlobalNorms;
@@ -358,7 +359,7 @@ public final class TrainingStep implements AutoCloseable {
             BoundResult<NDArray> r = BoundPass.run(t, network.spec(), x, part.manager().full(new Shape(part.size()), eps),
                     new BoundPass.Settings<>(GlobalNorms.iterated(t, globalVs),
                             LocalNorms.powerIteration(t, localVs, PowerIteration.StopRule.BATCH), optIter, Columns.of(y),
-                            timer));
+                            Arithmetic.REFERENCE, timer));
             RobustLoss.Loss<NDArray> l = RobustLoss.loss(t, kind, r.logits(), WorstCaseLogits.zeroNaN(t, r.translation()),
                     y, classes, kappa);
             loss = l.loss();

@@ -22,6 +22,7 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.locallip.layer.Arithmetic;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.engine.Gradients;
@@ -115,7 +116,7 @@ class GoldenParityTest {
             BoundResult<NDArray> r = BoundPass.run(t, spec, x, pass.full(new Shape(y.size()), 0.1f),
                     new BoundPass.Settings<>(GlobalNorms.iterated(t, new SpectralVectors<>(global, 5)),
                             LocalNorms.powerIteration(t, new SpectralVectors<>(local, 5), PowerIteration.StopRule.BATCH), 10,
-                            Columns.all(), null));
+                            Columns.all(), Arithmetic.REFERENCE, null));
             NDArray loss = RobustLoss.loss(t, RobustLoss.Kind.BCP, r.logits(),
                     RobustLoss.column(t, WorstCaseLogits.zeroNaN(t, r.translation()), y, 10), y, 10, 0.5f).loss();
             for (int i = 0; i < 3; i++) {
@@ -157,7 +158,7 @@ class GoldenParityTest {
                 BoundResult<NDArray> r = BoundPass.run(t, spec, x, pass.full(new Shape(x.getShape().get(0)), eps),
                         new BoundPass.Settings<>(GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)),
                                 LocalNorms.powerIteration(t, new SpectralVectors<>(local, sniter), PowerIteration.StopRule.BATCH),
-                                optIter, Columns.of(y), null));
+                                optIter, Columns.of(y), Arithmetic.REFERENCE, null));
                 RobustLoss.Loss<NDArray> loss = RobustLoss.loss(t, kind, r.logits(),
                         WorstCaseLogits.zeroNaN(t, r.translation()), y, spec.numClasses(), kappa);
                 assertEquals(golden.get(prefix + "loss").floats()[0], loss.loss().getFloat(),

@@ -20,6 +20,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
+import org.locallip.layer.Arithmetic;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.layer.AffineLayer;
@@ -54,7 +55,7 @@ class IterationMemoryTest {
             BoundPass.run(t, spec, x, pass.full(new Shape(4), 0.3f), new BoundPass.Settings<>(
                     GlobalNorms.iterated(t, new SpectralVectors<>(global, sniter)),
                     LocalNorms.powerIteration(t, new SpectralVectors<>(local, sniter), PowerIteration.StopRule.BATCH),
-                    optIter, Columns.all(), null));
+                    optIter, Columns.all(), Arithmetic.REFERENCE, null));
             return pass.getManagedArrays().size();
         }
     }

@@ -20,6 +20,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.junit.jupiter.api.Test;
+import org.locallip.layer.Arithmetic;
 import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.DjlOps;
 import org.locallip.engine.Gradients;
@@ -59,7 +60,7 @@ class PowerIterationGradientTest {
                                 new SpectralVectors<>(vectors(golden, pass, "u_list_in."), 5, mode)),
                                 LocalNorms.powerIteration(t, new SpectralVectors<>(vectors(golden, pass, "u_data_in."), 5, mode),
                                         PowerIteration.StopRule.BATCH), 10,
-                                Columns.of(pass.create(golden.get("y").longs(), new Shape(16))), null));
+                                Columns.of(pass.create(golden.get("y").longs(), new Shape(16))), Arithmetic.REFERENCE, null));
                 radius[mode.ordinal()] = r.radius().toFloatArray();
 
                 // layer 9, the hidden linear layer

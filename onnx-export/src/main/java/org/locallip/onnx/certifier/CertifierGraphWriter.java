@@ -18,76 +18,63 @@ package org.locallip.onnx.certifier;
 import ai.onnx.proto.OnnxMl;
 
 import org.locallip.LocalLipModel;
-import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;
-import org.locallip.bound.Columns;
-import org.locallip.bound.GlobalNorms;
-import org.locallip.bound.LocalNorm;
 import org.locallip.bound.SpectralVectors;
-import org.locallip.certify.Certifier;
+import org.locallip.certify.CertificationPass;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.StartingVectors;
+import org.locallip.layer.Site;
 import org.locallip.network.NetworkSpec;
 import org.tribuo.ONNXExportable;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+
+import static org.locallip.onnx.certifier.CertifierGraphFormat.CERTIFIED;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.EPS;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.FINITE;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.INPUT;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.LOGITS;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.MARGIN;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_DELTA;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_EPS;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_ESTIMATOR;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_GUARANTEE;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_LABELS;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_LAYOUT;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_OPT_ITER;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_SNITER;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_START_SEED;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.META_VERSION;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.PRODUCER;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.RANDOM_START_INPUT;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.START_INPUT;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.VECTOR_OUTPUT;
+import static org.locallip.onnx.certifier.CertifierGraphFormat.VERSION;
 
 /**
- * Writes the certifier graph of a {@link LocalLipModel}: the bound pass ({@link BoundPass}, the
- * same code that trains and certifies on DJL) run on the ONNX backend ({@link OnnxGraphOps}), for
- * one guarantee ({@link Guarantee}, recorded in the metadata with its failure probability).
+ * Writes the certifier graph of a {@link LocalLipModel}: the certification pass
+ * ({@link CertificationPass}, the same code that certifies on DJL) run on the ONNX backend
+ * ({@link OnnxGraphOps}), for one guarantee ({@link Guarantee}, recorded in the metadata with its
+ * failure probability). Its inputs, outputs and metadata are those of {@link CertifierGraphFormat}.
  *
- * <p>Inputs {@code input [N, C*H*W]} (pixels already scaled, as the model's image layout gives
- * them) and {@code eps} ({@code [1]} for one radius, or {@code [N]}, one per example); outputs
- * {@code logits [N, c]}, {@code margin [N]} (the worst-case margin of the predicted label),
- * {@code certified [N]} (bool: every quantity finite and the margin above the rounding slack,
- * {@link CertifiedMargin#decide}) and {@code finite [N]} (bool: false for a numerical failure). The power iterations and the BCP rounds are ONNX {@code Loop}s, not unrolled: the graph
- * stays the same size for 2000 iterations, and each Loop's condition is the reference's early
- * stop. The global norms do not depend on the input: they are computed at export with the
- * model's own code ({@link LocalLipModel#globalNorms}) and written as constants. Starting
- * vectors and iteration counts are fixed at export and recorded in the metadata, so that
- * {@link LocalLipModel#certify} with the same {@link StartingVectors} and counts computes the
- * same thing.
- *
- * <p>An ESTIMATE graph by power iteration also has, for each hidden affine layer {@code k}, the
- * input {@code local_start_k [N or 1, ...]}, whose default (an initializer of the same name) is
- * the fixed starting vector, and the output {@code local_vector_k [N, ...]}, each example's final
- * vector: a radius search feeds a probe the vectors of the one before (warm starts, as
- * {@link LocalLipModel#certify} does), and a plain call leaves the defaults.
+ * <p>The power iterations, Lanczos steps and BCP rounds are ONNX {@code Loop}s, not unrolled: the
+ * graph stays the same size for 2000 iterations, and each Loop's condition is the reference's
+ * early stop. What does not depend on the input is computed at export with the model's own code
+ * and written as constants: ESTIMATE's global norms ({@link LocalLipModel#globalNorms}), SOUND's
+ * and PROBABILISTIC's weight bounds and explicit operators ({@link LocalLipModel#weightBounds}).
+ * Starting vectors and iteration counts are fixed at export and recorded in the metadata, so that
+ * {@link LocalLipModel#certify} with the same {@link StartingVectors} and counts computes the same
+ * thing. An ESTIMATE graph by power iteration takes each example's starting vectors as optional
+ * inputs and returns its final ones (warm starts for a radius search, as
+ * {@link LocalLipModel#certify} does); a PROBABILISTIC graph takes its random starts as inputs.
  */
 public final class CertifierGraphWriter {
-
-    /** The name prefix of an ESTIMATE graph's optional starting-vector inputs (then the layer index). */
-    public static final String START_INPUT = "local_start_";
-    /** The name prefix of an ESTIMATE graph's final-vector outputs (then the layer index). */
-    public static final String VECTOR_OUTPUT = "local_vector_";
-
-    /** Metadata key: the guarantee of the graph's certificates (SOUND, PROBABILISTIC, ESTIMATE). */
-    public static final String META_GUARANTEE = "locallip.guarantee";
-    /** Metadata key: the failure probability of a certificate (0 for SOUND, NaN for ESTIMATE). */
-    public static final String META_DELTA = "locallip.delta";
-    /** Metadata key: how an ESTIMATE graph estimates the local norms ({@link Estimator}). */
-    public static final String META_ESTIMATOR = "locallip.estimator";
-    /** Metadata key: power iterations (ESTIMATE) or Lanczos steps (PROBABILISTIC, ESTIMATE by Lanczos). */
-    public static final String META_SNITER = "locallip.sniter";
-    /** Metadata key: BCP rounds. */
-    public static final String META_OPT_ITER = "locallip.opt_iter";
-    /** Metadata key: seed of the starting vectors. */
-    public static final String META_START_SEED = "locallip.start_seed";
-    /** Metadata key: label names in class order, separated by newlines. */
-    public static final String META_LABELS = "locallip.labels";
-    /** Metadata key: the image layout in protobuf text form ({@code ImageLayout#toText}). */
-    public static final String META_LAYOUT = "locallip.layout";
-    /** Metadata key: the default eps of the training configuration. */
-    public static final String META_EPS = "locallip.eps";
-
-    /** The producer named in the graph. */
-    static final String PRODUCER = "tribuo-locallip";
 
     private CertifierGraphWriter() {}
 
@@ -126,17 +113,18 @@ public final class CertifierGraphWriter {
         StartingVectors starts = options.starts() != null ? options.starts()
                 : StartingVectors.seeded(spec, options.seed());
         Guarantee guarantee = options.guarantee();
-        Map<Integer, Float> globalNorms = guarantee == Guarantee.ESTIMATE
-                ? model.globalNorms(starts, options.sniter()) : model.soundGlobalNorms();
+        CertificationPass.ModelNorms norms = guarantee.outward()
+                ? new CertificationPass.ModelNorms(null, model.weightBounds())
+                : new CertificationPass.ModelNorms(model.globalNorms(starts, options.sniter()), null);
         OnnxGraphOps t = new OnnxGraphOps("certifier", model.weights());
         OnnxGraph g = t.graph();
         long[] in = spec.inputShape();
-        g.input("input", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.inputSize()}, "batch");
-        g.input("eps", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "eps_count");
+        g.input(INPUT, OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.inputSize()}, "batch");
+        g.input(EPS, OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "eps_count");
 
-        String x = t.reshape("input", -1, in[0], in[1], in[2]);
+        String x = t.reshape(INPUT, -1, in[0], in[1], in[2]);
         // eps of [1] or [N] as [N]
-        String eps = t.mul(t.reshape("eps", -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
+        String eps = t.mul(t.reshape(EPS, -1), t.max(t.onesLike(x), new int[] {1, 2, 3}, false));
         Map<Integer, String> vectors = new LinkedHashMap<>();
         if (guarantee == Guarantee.ESTIMATE) {
             // Lanczos keeps no final vector: its starts stay constants.
@@ -152,19 +140,27 @@ public final class CertifierGraphWriter {
             });
         }
         SpectralVectors<String> spectral = new SpectralVectors<>(vectors, options.sniter());
-        LocalNorm<String> local = options.localNorms(t, spectral, globalNorms, spec.hiddenAffineIndices().size());
-        BoundResult<String> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(
-                GlobalNorms.fixed(t, globalNorms), local, options.optIter(), Columns.predicted(), null));
-        CertifiedMargin.Decision<String> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
-                r.columns(), spec.numClasses());
-        g.opNamed(OnnxOp.IDENTITY, List.of(r.logits()), List.of("logits"));
-        g.opNamed(OnnxOp.IDENTITY, List.of(d.margin()), List.of("margin"));
-        g.opNamed(OnnxOp.GREATER, List.of(d.certified(), t.scalar(0.5f)), List.of("certified"));
-        g.opNamed(OnnxOp.GREATER, List.of(d.finite(), t.scalar(0.5f)), List.of("finite"));
-        g.output("logits", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.numClasses()}, "batch");
-        g.output("margin", OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
-        g.output("certified", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
-        g.output("finite", OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
+        // PROBABILISTIC: the random starts are inputs, drawn by the caller (OnnxCertifier: from a secret source)
+        BiFunction<Site, String, String> randomStarts = (site, input) -> {
+            String name = RANDOM_START_INPUT + site.index();
+            long[] shape = new long[site.input().length + 1];
+            shape[0] = -1;
+            System.arraycopy(site.input(), 0, shape, 1, site.input().length);
+            g.input(name, OnnxMl.TensorProto.DataType.FLOAT, shape, "batch");
+            return name;
+        };
+        CertificationPass.Result<String> pass = CertificationPass.run(t, spec, x, eps, options, norms, spectral,
+                randomStarts, options.delta());
+        BoundResult<String> r = pass.bound();
+        CertifiedMargin.Decision<String> d = pass.decision();
+        g.opNamed(OnnxOp.IDENTITY, List.of(r.logits()), List.of(LOGITS));
+        g.opNamed(OnnxOp.IDENTITY, List.of(d.margin()), List.of(MARGIN));
+        g.opNamed(OnnxOp.GREATER, List.of(d.certified(), t.scalar(0.5f)), List.of(CERTIFIED));
+        g.opNamed(OnnxOp.GREATER, List.of(d.finite(), t.scalar(0.5f)), List.of(FINITE));
+        g.output(LOGITS, OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1, spec.numClasses()}, "batch");
+        g.output(MARGIN, OnnxMl.TensorProto.DataType.FLOAT, new long[] {-1}, "batch");
+        g.output(CERTIFIED, OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
+        g.output(FINITE, OnnxMl.TensorProto.DataType.BOOL, new long[] {-1}, "batch");
         spectral.finished().forEach((k, u) -> {
             long[] shape = starts.local().get(k).shape().clone();
             shape[0] = -1;
@@ -173,6 +169,7 @@ public final class CertifierGraphWriter {
         });
 
         Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(META_VERSION, VERSION);
         meta.put(META_GUARANTEE, guarantee.name());
         meta.put(META_DELTA, Double.toString(options.failureProbability()));
         boolean lanczos = guarantee == Guarantee.PROBABILISTIC

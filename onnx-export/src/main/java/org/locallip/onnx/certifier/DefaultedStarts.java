@@ -56,6 +56,17 @@ record DefaultedStarts(byte[] graph, Map<Integer, long[]> shapes, Map<Integer, f
         } catch (InvalidProtocolBufferException e) {
             return new DefaultedStarts(graph, Map.of(), Map.of());
         }
+        return of(model, graph);
+    }
+
+    /**
+     * As {@link #of(byte[])}, for a graph already parsed.
+     *
+     * @param model the parsed model.
+     * @param graph its bytes.
+     * @return the graph and its defaults.
+     */
+    static DefaultedStarts of(OnnxMl.ModelProto model, byte[] graph) {
         Set<String> inputs = new HashSet<>();
         model.getGraph().getInputList().forEach(i -> inputs.add(i.getName()));
         Set<String> outputs = new HashSet<>();
@@ -65,9 +76,9 @@ record DefaultedStarts(byte[] graph, Map<Integer, long[]> shapes, Map<Integer, f
         OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder().clearInitializer();
         for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
             String name = t.getName();
-            String layer = name.startsWith(CertifierGraphWriter.START_INPUT)
-                    ? name.substring(CertifierGraphWriter.START_INPUT.length()) : null;
-            if (layer == null || !inputs.contains(name) || !outputs.contains(CertifierGraphWriter.VECTOR_OUTPUT + layer)
+            String layer = name.startsWith(CertifierGraphFormat.START_INPUT)
+                    ? name.substring(CertifierGraphFormat.START_INPUT.length()) : null;
+            if (layer == null || !inputs.contains(name) || !outputs.contains(CertifierGraphFormat.VECTOR_OUTPUT + layer)
                     || t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
                 g.addInitializer(t);
                 continue;

@@ -15,14 +15,20 @@
  */
 package org.locallip.onnx.certifier;
 
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+
 import org.locallip.CertifiedPrediction;
+import org.locallip.certify.Eps;
 import org.locallip.certify.Guarantee;
 import org.locallip.certify.RadiusSearch;
 import org.locallip.data.ImageLayout;
@@ -35,12 +41,14 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,10 +59,14 @@ import java.util.logging.Logger;
 
 /**
  * Certified predictions in deployment: runs a certifier graph written by
- * {@link CertifierGraphWriter} on ONNX Runtime. CPU by default; with {@link Device#CUDA} the CUDA
- * execution provider, TensorFloat-32 off, when ONNX Runtime has it and it starts, else the CPU
- * with a logged warning ({@code onnxruntime_gpu} lists CUDA even where there is no CUDA, and
- * adding it then throws).
+ * {@link CertifierGraphWriter} on ONNX Runtime. CPU by default. A graph whose certificates are
+ * proofs (SOUND, SOUND_INFERENCE, PROBABILISTIC) always runs on the CPU provider with graph
+ * optimizations off, so that each node computes what it says (docs/SOUNDNESS.md section 8); an
+ * ESTIMATE graph with {@link Device#CUDA} runs on the CUDA execution provider, TensorFloat-32 off,
+ * when ONNX Runtime has it and it starts, else on the CPU with a logged warning
+ * ({@code onnxruntime_gpu} lists CUDA even where there is no CUDA, and adding it then throws). A
+ * PROBABILISTIC graph's random starts are drawn for every run from a {@code SplittableRandom}
+ * seeded by {@link SecureRandom}.
  *
  * <p>On the CPU a call's examples are certified {@value #RUN_SIZE} at a time by {@code threads}
  * runs side by side, each on one ONNX Runtime thread (its intra-op pool is set to 1): these small
@@ -64,7 +76,8 @@ import java.util.logging.Logger;
  * run. Certificates do not depend on the runs a batch is split into.
  *
  * <p>Safe to call from many threads at once: one session, whose {@code run} ONNX Runtime allows
- * concurrently; the callers share the {@code threads} workers. Inputs are pixels scaled as the model's {@link ImageLayout} gives them, in CHW
+ * concurrently; the callers share the {@code threads} workers. Inputs are pixels scaled as the
+ * model's {@link ImageLayout} gives them, in CHW
  * order; a direct, native-order {@link FloatBuffer} is passed to ONNX Runtime without a copy.
  */
 public final class OnnxCertifier implements AutoCloseable {
@@ -72,7 +85,11 @@ public final class OnnxCertifier implements AutoCloseable {
     private static final Logger logger = Logger.getLogger(OnnxCertifier.class.getName());
 
     /** The outputs every run reads. */
-    private static final List<String> OUTPUTS = List.of("logits", "margin", "certified", "finite");
+    private static final List<String> OUTPUTS = List.of(CertifierGraphFormat.LOGITS, CertifierGraphFormat.MARGIN,
+            CertifierGraphFormat.CERTIFIED, CertifierGraphFormat.FINITE);
+
+    /** The secret source of a PROBABILISTIC graph's random starts: a fresh seed for every run. */
+    private static final SecureRandom SECRET = new SecureRandom();
 
     /** The most examples in one run on the CPU. */
     static final int RUN_SIZE = 16;
@@ -104,6 +121,8 @@ public final class OnnxCertifier implements AutoCloseable {
     private final int threads;
     /** The starting vectors every run feeds (ESTIMATE by power iteration), by layer. */
     private final DefaultedStarts starts;
+    /** The random starts every run draws (PROBABILISTIC), by input name: one example's shape. */
+    private final Map<String, long[]> randomStarts = new LinkedHashMap<>();
     private final int id = CERTIFIERS.incrementAndGet();
     private ExecutorService workers;
     private volatile boolean closed;
@@ -188,16 +207,23 @@ public final class OnnxCertifier implements AutoCloseable {
             throw new IllegalArgumentException("a certifier needs at least 1 thread, got " + threads);
         }
         this.threads = threads;
-        DefaultedStarts defaulted = DefaultedStarts.of(graph);
+        OnnxMl.ModelProto proto = parse(graph);
+        DefaultedStarts defaulted = proto == null ? DefaultedStarts.of(graph) : DefaultedStarts.of(proto, graph);
         this.starts = defaulted.withoutGraph(); // the session holds the graph
         this.env = OrtEnvironment.getEnvironment();
+        // A graph whose certificates are proofs runs each node as written, on the CPU provider
+        // (docs/SOUNDNESS.md section 8).
+        boolean proofs = proofs(proto);
+        if (device == Device.CUDA && proofs) {
+            logger.warning(name + " gives proofs, which hold for kernels that cuDNN does not promise to use;"
+                    + " certifying on the CPU");
+        }
         boolean cuda = false;
         OrtSession s = null;
-        if (device == Device.CUDA) {
+        if (device == Device.CUDA && !proofs) {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             try (OrtCUDAProviderOptions provider = new OrtCUDAProviderOptions(0)) {
-                // ONNX Runtime lets cuBLAS and cuDNN use TensorFloat-32 by default: 10-bit mantissas
-                // would put errors near 1e-3 into margins whose rounding slack is 1e-4.
+                // ONNX Runtime lets cuBLAS and cuDNN use TensorFloat-32 by default: 10-bit mantissas.
                 provider.add(USE_TF32, "0");
                 options.addCUDA(provider);
                 s = env.createSession(defaulted.graph(), options);
@@ -212,15 +238,20 @@ public final class OnnxCertifier implements AutoCloseable {
         if (s == null) {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
+                if (proofs) {
+                    // even the basic level folds constants into convolution weights, changing their rounding
+                    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                }
                 s = env.createSession(defaulted.graph(), options);
             }
         }
         this.session = s;
         this.onCuda = cuda;
         Map<String, String> meta = session.getMetadata().getCustomMetadata();
-        String labelText = meta.get(CertifierGraphWriter.META_LABELS);
-        String layoutText = meta.get(CertifierGraphWriter.META_LAYOUT);
-        if (labelText == null || layoutText == null || !session.getOutputNames().contains("margin")) {
+        String labelText = meta.get(CertifierGraphFormat.META_LABELS);
+        String layoutText = meta.get(CertifierGraphFormat.META_LAYOUT);
+        if (labelText == null || layoutText == null
+                || !session.getOutputNames().contains(CertifierGraphFormat.MARGIN)) {
             session.close();
             throw new IllegalArgumentException(name + " is not a Local-Lip certifier graph (metadata or outputs missing)");
         }
@@ -231,18 +262,53 @@ public final class OnnxCertifier implements AutoCloseable {
             session.close();
             throw new IllegalArgumentException(name + " has a bad image layout in its metadata: " + e.getMessage(), e);
         }
-        this.defaultEps = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_EPS, "0.1"));
-        String g = meta.get(CertifierGraphWriter.META_GUARANTEE);
-        if (g == null || !session.getOutputNames().contains("finite")) {
+        this.defaultEps = Double.parseDouble(meta.getOrDefault(CertifierGraphFormat.META_EPS, "0.1"));
+        String g = meta.get(CertifierGraphFormat.META_GUARANTEE);
+        if (g == null || !CertifierGraphFormat.VERSION.equals(meta.get(CertifierGraphFormat.META_VERSION))) {
             session.close();
-            throw new IllegalArgumentException(name + " was written by an older version (no guarantee in its metadata);"
-                    + " export it again");
+            throw new IllegalArgumentException(name + " was written by an older version of tribuo-locallip, whose"
+                    + " certificates meant less (format " + meta.getOrDefault(CertifierGraphFormat.META_VERSION, "1")
+                    + ", now " + CertifierGraphFormat.VERSION + "); export it again");
         }
         this.guarantee = Guarantee.valueOf(g);
-        this.failureProbability = Double.parseDouble(meta.getOrDefault(CertifierGraphWriter.META_DELTA, "NaN"));
+        this.failureProbability = Double.parseDouble(meta.getOrDefault(CertifierGraphFormat.META_DELTA, "NaN"));
         this.inputSize = layout.size();
-        this.sniter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_SNITER, "0"));
-        this.optIter = Integer.parseInt(meta.getOrDefault(CertifierGraphWriter.META_OPT_ITER, "0"));
+        this.sniter = Integer.parseInt(meta.getOrDefault(CertifierGraphFormat.META_SNITER, "0"));
+        this.optIter = Integer.parseInt(meta.getOrDefault(CertifierGraphFormat.META_OPT_ITER, "0"));
+        for (Map.Entry<String, NodeInfo> input : session.getInputInfo().entrySet()) {
+            if (input.getKey().startsWith(CertifierGraphFormat.RANDOM_START_INPUT)
+                    && input.getValue().getInfo() instanceof TensorInfo info) {
+                long[] shape = info.getShape().clone();
+                shape[0] = 1;
+                randomStarts.put(input.getKey(), shape);
+            }
+        }
+    }
+
+    /** The graph's model, or null if the bytes are not one (ONNX Runtime then refuses them). */
+    private static OnnxMl.ModelProto parse(byte[] graph) {
+        try {
+            return OnnxMl.ModelProto.parseFrom(graph);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
+    /** Whether a graph's metadata names a guarantee whose certificates are proofs. */
+    private static boolean proofs(OnnxMl.ModelProto proto) {
+        if (proto == null) {
+            return false;
+        }
+        for (OnnxMl.StringStringEntryProto p : proto.getMetadataPropsList()) {
+            if (p.getKey().equals(CertifierGraphFormat.META_GUARANTEE)) {
+                try {
+                    return Guarantee.valueOf(p.getValue()).outward();
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -280,6 +346,21 @@ public final class OnnxCertifier implements AutoCloseable {
      */
     public double failureProbability() {
         return failureProbability;
+    }
+
+    /**
+     * The failure probability of one radius from {@link #certifiedRadius}: every probe of the
+     * search draws afresh, so for PROBABILISTIC the graph's {@code delta} times the most probes a
+     * search makes ({@link RadiusSearch#maxProbes} from the model's default eps, a union bound);
+     * 0 for SOUND, NaN for ESTIMATE.
+     *
+     * @return the probability.
+     */
+    public double radiusFailureProbability() {
+        if (guarantee != Guarantee.PROBABILISTIC) {
+            return failureProbability;
+        }
+        return Math.min(1, failureProbability * new RadiusSearch(RadiusSearch.DEFAULT_PRECISION).maxProbes(defaultEps));
     }
 
     /**
@@ -333,6 +414,7 @@ public final class OnnxCertifier implements AutoCloseable {
      * @throws OrtException if ONNX Runtime fails.
      */
     public List<CertifiedPrediction> certify(FloatBuffer pixels, int n, double eps) throws OrtException {
+        Eps.check(eps);
         Run r = run(pixels, n, fill(n, eps), null);
         List<CertifiedPrediction> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -363,8 +445,8 @@ public final class OnnxCertifier implements AutoCloseable {
      * {@link RadiusSearch#DEFAULT_PRECISION}, with the graph's guarantee. An ESTIMATE graph by
      * power iteration starts each probe of an example from its final vectors of the one before
      * (warm starts, as {@code LocalLipModel.certify} does, so the two give the same radii); for a
-     * PROBABILISTIC graph the reported radius is wrong with probability at most {@code delta}
-     * times {@link RadiusSearch#maxProbes} (each probe draws afresh).
+     * PROBABILISTIC graph the reported radius is wrong with probability at most
+     * {@link #radiusFailureProbability} (each probe draws afresh).
      *
      * @param pixels row-major scaled pixels.
      * @param n the number of examples.
@@ -531,13 +613,25 @@ public final class OnnxCertifier implements AutoCloseable {
         part.position(pixels.position() + from * inputSize).limit(pixels.position() + (from + n) * inputSize);
         float[] e = new float[n];
         for (int i = 0; i < n; i++) {
-            e[i] = (float) eps[from + i];
+            e[i] = Eps.toFloat(eps[from + i]);
         }
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         Set<String> fetch = new LinkedHashSet<>(OUTPUTS);
         try {
-            feed.put("input", OnnxTensor.createTensor(env, part.slice(), new long[] {n, inputSize}));
-            feed.put("eps", OnnxTensor.createTensor(env, FloatBuffer.wrap(e), new long[] {n}));
+            feed.put(CertifierGraphFormat.INPUT, OnnxTensor.createTensor(env, part.slice(), new long[] {n, inputSize}));
+            feed.put(CertifierGraphFormat.EPS, OnnxTensor.createTensor(env, FloatBuffer.wrap(e), new long[] {n}));
+            if (!randomStarts.isEmpty()) {
+                SplittableRandom draws = new SplittableRandom(SECRET.nextLong());
+                for (Map.Entry<String, long[]> start : randomStarts.entrySet()) {
+                    long[] shape = start.getValue().clone();
+                    shape[0] = n;
+                    float[] values = new float[(int) (n * sizeOf(start.getValue()))];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) draws.nextGaussian();
+                    }
+                    feed.put(start.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape));
+                }
+            }
             for (Map.Entry<Integer, float[]> fixed : starts.values().entrySet()) {
                 int layer = fixed.getKey();
                 float[] given = warm == null ? null : warm.get(layer);
@@ -547,13 +641,13 @@ public final class OnnxCertifier implements AutoCloseable {
                     shape[0] = n;
                     values = FloatBuffer.wrap(given, from * fixed.getValue().length, n * fixed.getValue().length);
                 }
-                feed.put(CertifierGraphWriter.START_INPUT + layer, OnnxTensor.createTensor(env, values, shape));
+                feed.put(CertifierGraphFormat.START_INPUT + layer, OnnxTensor.createTensor(env, values, shape));
                 if (warm != null) {
-                    fetch.add(CertifierGraphWriter.VECTOR_OUTPUT + layer);
+                    fetch.add(CertifierGraphFormat.VECTOR_OUTPUT + layer);
                 }
             }
             try (OrtSession.Result result = session.run(feed, fetch)) {
-                float[][] logits = (float[][]) value(result, "logits");
+                float[][] logits = (float[][]) value(result, CertifierGraphFormat.LOGITS);
                 float[] flat = new float[n * labels.size()];
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(logits[i], 0, flat, i * labels.size(), labels.size());
@@ -561,19 +655,28 @@ public final class OnnxCertifier implements AutoCloseable {
                 Map<Integer, float[]> vectors = new LinkedHashMap<>();
                 if (warm != null) {
                     for (Integer layer : starts.values().keySet()) {
-                        FloatBuffer b = ((OnnxTensor) result.get(CertifierGraphWriter.VECTOR_OUTPUT + layer)
+                        FloatBuffer b = ((OnnxTensor) result.get(CertifierGraphFormat.VECTOR_OUTPUT + layer)
                                 .orElseThrow()).getFloatBuffer();
                         float[] v = new float[b.remaining()];
                         b.get(v);
                         vectors.put(layer, v);
                     }
                 }
-                return new Run(flat, (float[]) value(result, "margin"), (boolean[]) value(result, "certified"),
-                        (boolean[]) value(result, "finite"), vectors);
+                return new Run(flat, (float[]) value(result, CertifierGraphFormat.MARGIN),
+                        (boolean[]) value(result, CertifierGraphFormat.CERTIFIED),
+                        (boolean[]) value(result, CertifierGraphFormat.FINITE), vectors);
             }
         } finally {
             feed.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private static long sizeOf(long[] shape) {
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        return size;
     }
 
     private static Object value(OrtSession.Result r, String name) throws OrtException {

@@ -16,14 +16,15 @@
 package org.locallip.layer;
 
 /**
- * Where an affine layer's box/ball step gets the global spectral norm {@code p} that scales the
- * ball (docs/ALGORITHM.md section 2, step 4, and section 4): power iteration during training, a
- * constant computed once per model when certifying.
+ * The norms of an affine layer's weight that its box/ball step reads (docs/ALGORITHM.md section
+ * 2): the global spectral norm {@code p} that grows the ball, and the norm of every row
+ * {@code ||W_j||} that bounds each output over the ball. Iterated or estimated in training and
+ * for ESTIMATE certificates; proven upper bounds computed on the host for SOUND and
+ * PROBABILISTIC ones ({@code org.locallip.bound.GlobalNorms}).
  *
  * @param <T> the backend's value type.
  */
-@FunctionalInterface
-public interface GlobalNorm<T> {
+public interface WeightNorms<T> {
 
     /**
      * The global norm of a layer, a scalar.
@@ -32,5 +33,14 @@ public interface GlobalNorm<T> {
      * @param site where it sits.
      * @return {@code p}.
      */
-    T of(AffineLayer layer, Site site);
+    T global(AffineLayer layer, Site site);
+
+    /**
+     * The norm of every output's row of the weight, shaped like {@link AffineLayer#rowNorms}.
+     *
+     * @param layer the affine layer.
+     * @param site where it sits.
+     * @return the row norms.
+     */
+    T rows(AffineLayer layer, Site site);
 }
