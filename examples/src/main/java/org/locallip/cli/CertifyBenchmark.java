@@ -90,7 +90,7 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
             report.put("estimate_lanczos_steps", estimateSteps);
             List<CertifyOptions> runs = new ArrayList<>();
             for (String name : args.get("guarantees", "estimate,probabilistic,sound").split(",")) {
-                Guarantee g = Guarantee.valueOf(name.trim().toUpperCase(Locale.ROOT));
+                Guarantee g = GuaranteeOption.parse(name);
                 if (g != Guarantee.ESTIMATE) {
                     runs.add(base.withGuarantee(g));
                     continue;

@@ -32,6 +32,9 @@ import java.util.List;
  */
 public final class WorstCaseLogits {
 
+    /** Newton steps on the dual's multiplier after BCP's rounds (section 5 of docs/SOUNDNESS.md). */
+    static final int NEWTON_STEPS = 4;
+
     private WorstCaseLogits() {}
 
     /**
@@ -159,9 +162,40 @@ public final class WorstCaseLogits {
         // where no coordinate is inside the box: the ball's own multiplier ||w|| / (2 R)
         T fromBall = t.div(t.mul(t.norm(w, last, true), t.scalar(0.5f)), radius);
         T usable = t.mul(t.greater(fromRounds, t.scalar(0f)), t.isFinite(fromRounds));
-        // 2 lambda and 4 lambda stay exact
-        T lambda = t.clamp(t.where(usable, fromRounds, fromBall), Float.MIN_NORMAL, Float.MAX_VALUE / 8);
+        T lambda = multiplier(t, t.where(usable, fromRounds, fromBall));
         T bound = t.where(t.greaterEqual(w, t.scalar(0f)), ub, t.abs(lb));
+        T squaredRadius = Rounding.upper(t, t.square(radius), 1);
+        T best = dualValue(t, wAbs, bound, lambda, squaredRadius, penultimate);
+        // BCP's rounds may stop before their fixed point: Newton steps on the dual's derivative
+        // R^2 - sum_j min(|w_j| / (2 lambda), b_j)^2, each value a proven bound, the least kept
+        for (int step = 0; step < NEWTON_STEPS; step++) {
+            T q = t.div(wAbs, t.mul(lambda, t.scalar(2f)));
+            T free = t.less(q, bound);
+            T reach = t.minimum(q, bound);
+            T slope = t.sub(squaredRadius, t.sum(t.square(reach), last, true));
+            T curvature = t.div(t.mul(t.sum(t.mul(t.square(q), free), last, true), t.scalar(2f)), lambda);
+            T next = t.sub(lambda, t.div(slope, curvature));
+            // within a factor of 4 of the last, and only where the step is defined
+            next = t.minimum(t.maximum(next, t.mul(lambda, t.scalar(0.25f))), t.mul(lambda, t.scalar(4f)));
+            lambda = multiplier(t, t.where(t.isFinite(next), next, lambda));
+            best = t.minimum(best, dualValue(t, wAbs, bound, lambda, squaredRadius, penultimate));
+        }
+        // (b, c, c', 1) to (b, c, c'): a sum of one term
+        return t.sum(best, last, false);
+    }
+
+    /** A multiplier kept where {@code 2 lambda} and {@code 4 lambda} are exact and positive. */
+    private static <T> T multiplier(TensorOps<T> t, T lambda) {
+        return t.clamp(lambda, Float.MIN_NORMAL, Float.MAX_VALUE / 8);
+    }
+
+    /**
+     * The dual function at {@code lambda}, rounded up: {@code lambda R^2 + sum_j phi_j} with each
+     * {@code phi_j} {@code b_j (|w_j| - lambda b_j)} where {@code |w_j| / (2 lambda)} lies beyond
+     * {@code b_j} for certain, else {@code w_j^2 / (4 lambda)}; {@code (b, c, c', 1)}.
+     */
+    private static <T> T dualValue(TensorOps<T> t, T wAbs, T bound, T lambda, T squaredRadius, long penultimate) {
+        int[] last = {3};
         // clipped for certain: |w| / (2 lambda), rounded down, beyond the box
         T clipped = t.greater(Rounding.down(t, t.div(wAbs, t.mul(lambda, t.scalar(2f)))), bound);
         T product = t.mul(lambda, bound);
@@ -170,9 +204,8 @@ public final class WorstCaseLogits {
         T atBound = Rounding.upper(t, t.mul(bound, remainder), 1);
         T free = Rounding.upper(t, t.div(t.square(wAbs), t.mul(lambda, t.scalar(4f))), 2);
         T terms = Rounding.upper(t, t.sum(t.where(clipped, atBound, free), last, true), penultimate);
-        T ball = Rounding.upper(t, t.mul(lambda, Rounding.upper(t, t.square(radius), 1)), 1);
-        // (b, c, c', 1) to (b, c, c'): a sum of one term
-        return t.sum(Rounding.upper(t, t.add(terms, ball), 1), last, false);
+        T ball = Rounding.upper(t, t.mul(lambda, squaredRadius), 1);
+        return Rounding.upper(t, t.add(terms, ball), 1);
     }
 
     /**

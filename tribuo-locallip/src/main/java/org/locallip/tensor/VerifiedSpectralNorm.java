@@ -28,12 +28,16 @@ package org.locallip.tensor;
  * the computed residual plus its rounding bound ({@code R} is symmetric). The rounding of
  * {@code G} itself and of {@code B}'s diagonal are added: {@code ||A||_2^2 <= tau + ||R||_2 +
  * gamma_m max_i (|A| |A|^T 1)_i + u max_i |B_ii|}. A factorisation that fails (a pivot not
- * positive) only means {@code tau} was too small; the next try takes a larger one.
+ * positive) only means {@code tau} was too small; the next try takes a larger one, and once one is
+ * proven, bisection between it and the last that failed brings it close to the norm.
  */
 public final class VerifiedSpectralNorm {
 
     /** Lanczos steps for the estimate (fewer for smaller matrices). */
     private static final int LANCZOS_STEPS = 80;
+
+    /** Bisections between the last margin that failed and the first that was proven. */
+    private static final int REFINEMENTS = 10;
 
     /** The relative margins tried above the estimate, in order. */
     private static final double[] MARGINS = {1e-9, 1e-7, 1e-5, 1e-3, 1e-2, 1e-1};
@@ -53,7 +57,9 @@ public final class VerifiedSpectralNorm {
         }
         long n = g.n;
         long bw = g.bandwidth;
-        return g.formCost + n * (bw + 1) * (bw + 1) * (MARGINS.length / 2 + 1) + (long) LANCZOS_STEPS * n * (2 * bw + 1);
+        // each try factorises the band and computes its residual: n (bw + 1)^2 multiply-adds
+        return g.formCost + n * (bw + 1) * (bw + 1) * (MARGINS.length + REFINEMENTS)
+                + (long) LANCZOS_STEPS * n * (2 * bw + 1);
     }
 
     /**
@@ -76,14 +82,28 @@ public final class VerifiedSpectralNorm {
         if (maxDiagonal == 0) {
             return 0;
         }
-        double theta = g.largestEigenvalueEstimate();
+        double theta = Math.max(g.largestEigenvalueEstimate(), 0);
+        double failed = theta;
         for (double margin : MARGINS) {
-            double tau = Math.max(theta, 0) * (1 + margin) + maxDiagonal * margin;
+            double tau = theta * (1 + margin) + maxDiagonal * margin;
             double excess = g.verify(tau);
-            if (Double.isFinite(excess)) {
-                double lambda = (tau + excess) * (1 + 4 * Rounding.UNIT_DOUBLE);
-                return Math.nextUp(Math.sqrt(lambda) * (1 + 2 * Rounding.UNIT_DOUBLE));
+            if (!Double.isFinite(excess)) {
+                failed = tau;
+                continue;
             }
+            // Lanczos may have stopped short of a cluster at the top: close in on where the factorisation fails
+            for (int step = 0; step < REFINEMENTS && tau - failed > 1e-7 * tau; step++) {
+                double mid = failed + (tau - failed) / 2;
+                double e = g.verify(mid);
+                if (Double.isFinite(e)) {
+                    tau = mid;
+                    excess = e;
+                } else {
+                    failed = mid;
+                }
+            }
+            double lambda = (tau + excess) * (1 + 4 * Rounding.UNIT_DOUBLE);
+            return Math.nextUp(Math.sqrt(lambda) * (1 + 2 * Rounding.UNIT_DOUBLE));
         }
         return Double.POSITIVE_INFINITY;
     }

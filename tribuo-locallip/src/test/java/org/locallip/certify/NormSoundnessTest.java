@@ -152,10 +152,30 @@ class NormSoundnessTest {
             Tensor w = weights.tensors().get(ParamName.of(0, ParamName.WEIGHT));
             double exact = ExactNorms.spectralNorm(ExactNorms.dense(spec.layers().get(0), site, w),
                     (int) site.outputSize(), (int) site.inputSize());
-            double sound = ((AffineLayer) spec.layers().get(0)).soundNorm(site, w);
-            System.out.printf("%s on 2x9x7: exact %.6f, sound %.6f (ratio %.4f)%n", layers, exact, sound, sound / exact);
-            assertTrue(sound >= exact, layers + ": sound " + sound + " < exact " + exact);
-            assertTrue(sound <= 1.5 * exact, layers + ": sound " + sound + " is far above exact " + exact);
+            AffineLayer layer = (AffineLayer) spec.layers().get(0);
+            double sound = layer.soundNorm(site, w);
+            double circulant = layer.ownNormBound(site, w);
+            System.out.printf("%s on 2x9x7: exact %.6f, sound %.6f (ratio %.7f), circulant %.6f (ratio %.4f)%n", layers,
+                    exact, sound, sound / exact, circulant, circulant / exact);
+            assertTrue(sound >= exact && circulant >= exact, layers + ": a bound below the exact " + exact);
+            assertTrue(circulant <= 1.5 * exact, layers + ": circulant " + circulant + " is far above exact " + exact);
+            // the verified bound of the explicit operator: within a part in ten thousand
+            assertTrue(sound <= exact * (1 + 1e-4), layers + ": sound " + sound + " is not the verified bound");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theQuickRecipesConvolutionsGetTheirVerifiedBound() {
+        // small_relux's convolutions on 28 x 28 digits are within the verified bound's budget
+        NetworkSpec spec = org.locallip.network.Presets.get("small_relux");
+        Weights weights = Weights.initialise(spec, 3);
+        for (int k : spec.hiddenAffineIndices()) {
+            AffineLayer layer = (AffineLayer) spec.layers().get(k);
+            Site site = spec.sites().get(k);
+            Tensor w = weights.tensors().get(ParamName.of(k, ParamName.WEIGHT));
+            long cost = org.locallip.tensor.VerifiedSpectralNorm.cost(layer.sparseOperator(site, w));
+            assertTrue(cost <= AffineLayer.VERIFIED_BUDGET, "layer " + k + " costs " + cost + " multiply-adds, over "
+                    + AffineLayer.VERIFIED_BUDGET);
         }
     }
 }
