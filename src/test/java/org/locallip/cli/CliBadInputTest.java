@@ -159,6 +159,22 @@ class CliBadInputTest {
     }
 
     @Test
+    void aNegativeNanOrInfiniteEpsIsAUsageErrorOnEveryCertifyingCommand() throws Exception {
+        Path onnx = Files.createFile(dir.resolve("certifier.onnx")); // checked after the options
+        for (String eps : new String[] {"-0.3", "NaN", "Infinity", "-Infinity", "zero"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Main.run(new String[] {"certify", "--onnx", onnx.toString(), "--eps", eps}, System.out,
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, status, "certify --eps " + eps + ": " + text);
+            assertTrue(text.contains("--eps"), text);
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"bench", "certify", "--model", "m.tribuo", "--eps", "-1"}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(2, Main.run(new String[] {"certify"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)));
