@@ -17,6 +17,8 @@ package org.locallip.cli;
 
 import ai.djl.engine.Engine;
 
+import org.locallip.engine.StandardModelKernels;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -134,6 +136,7 @@ public final class Main {
     private static void announceEngine() {
         quietEngineLogs();
         Engine engine = Engine.getEngine("PyTorch");
+        StandardModelKernels.pin(); // NNPACK off before any convolution: never probed, never announced
         int gpus = engine.getGpuCount();
         logger.info(engine.getEngineName() + " " + engine.getVersion() + " through DJL " + Engine.getDjlVersion()
                 + (gpus == 0 ? ", on the CPU (DJL sees no GPU)" : ", " + gpus + " GPU(s) visible"));

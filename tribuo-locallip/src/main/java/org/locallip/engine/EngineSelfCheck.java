@@ -79,6 +79,7 @@ public final class EngineSelfCheck {
         if (known == null) {
             Engine.getEngine("PyTorch"); // loads the native library JniUtils calls
             TensorFloat32.requireOffFor(device);
+            StandardModelKernels.pin(); // before the first convolution: NNPACK is never probed
             known = runOnOneThread(device);
             RESULTS.put(device, known);
             if (!known.isEmpty()) {
