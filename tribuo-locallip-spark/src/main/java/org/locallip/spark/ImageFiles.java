@@ -15,36 +15,24 @@
  */
 package org.locallip.spark;
 
-import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.locallip.data.Cifar10DataSource;
-import org.locallip.data.DenseIDXDataSource;
 import org.locallip.data.ImageLayout;
-import org.tribuo.Example;
-import org.tribuo.classification.Label;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Image files as rows for {@link SparkCertifier}, read on the driver with the project's data
- * sources ({@link DenseIDXDataSource} for IDX images and their labels, {@link Cifar10DataSource}
- * for a CIFAR-10 binary folder), scaled by the certifier's image layout as the single-JVM
- * certifier scales them ({@link ImageLayout#toDense}), and spread over the cluster: rows
- * {@code (id, image, true_label)}, the id being the image's place in its file(s), the image an
- * {@code array<float>}. The whole selection passes through the driver (4 bytes a pixel, plus the
- * data source's 16 bytes a pixel while reading): for data sets larger than the driver's memory,
- * write Parquet and let the executors read it.
+ * The command's inputs as rows for {@link SparkCertifier}, each read where it is certified: IDX
+ * images with their labels file, or a CIFAR-10 binary folder, cut into slices of records that the
+ * tasks read themselves ({@link RecordFiles}); or Parquet, which Spark's executors read. Rows from
+ * image files are {@code (id, image, true_label)}, the id being the image's place in its file(s).
  */
 final class ImageFiles {
 
@@ -53,13 +41,11 @@ final class ImageFiles {
     /** The true labels' column of the rows made here. */
     static final String TRUE_LABEL = "true_label";
 
-    private static final int CHUNK = 1024;
-
     private ImageFiles() {}
 
     /**
      * Reads IDX images (an images file and its labels file, gzipped or not) or a CIFAR-10 binary
-     * folder ({@code data_batch_1..5.bin}, {@code test_batch.bin}).
+     * folder ({@code data_batch_1..5.bin}, {@code test_batch.bin}), in the executors.
      *
      * @param spark the session.
      * @param input the IDX images file, or the CIFAR-10 folder.
@@ -68,72 +54,40 @@ final class ImageFiles {
      * @param layout the certifier's image layout.
      * @param offset the first image to take.
      * @param limit how many to take at most.
-     * @param partitions how many partitions to spread them over.
+     * @param partitions how many partitions to cut them into.
      * @return the rows.
-     * @throws IOException if a file is missing or malformed.
-     * @throws IllegalArgumentException if the images' shape is not the layout's, or the labels file is missing for IDX.
+     * @throws IOException if a file is missing or cannot be read.
+     * @throws IllegalArgumentException if a file is malformed, the images' shape is not the layout's,
+     *     or the labels file is missing for IDX.
      */
-    static Dataset<Row> read(SparkSession spark, Path input, Path labels, boolean cifarTrain, ImageLayout layout,
-            int offset, int limit, int partitions) throws IOException {
-        List<Example<Label>> examples;
-        int[] shape;
-        if (isCifar(input)) {
-            Cifar10DataSource source = new Cifar10DataSource(input, cifarTrain);
-            examples = new ArrayList<>();
-            source.forEach(examples::add);
-            ImageLayout l = Cifar10DataSource.LAYOUT;
-            shape = new int[] {l.channels(), l.height(), l.width()};
-        } else {
-            if (labels == null) {
-                throw new IllegalArgumentException("the IDX images " + input + " need their labels file (--labels);"
-                        + " for images without labels, write Parquet with an image column");
-            }
-            DenseIDXDataSource source = new DenseIDXDataSource(input, labels);
-            examples = new ArrayList<>(source.size());
-            source.forEach(examples::add);
-            int[] dims = source.imageShape();
-            shape = dims.length == 2 ? new int[] {1, dims[0], dims[1]} : dims;
+    static Dataset<Row> read(SparkSession spark, String input, String labels, boolean cifarTrain, ImageLayout layout,
+            long offset, long limit, int partitions) throws IOException {
+        if (RecordFiles.isCifar(input, spark.sparkContext().hadoopConfiguration())) {
+            return RecordFiles.cifar(spark, input, cifarTrain, layout, offset, limit, partitions);
         }
-        int[] want = {layout.channels(), layout.height(), layout.width()};
-        if (!Arrays.equals(want, shape)) {
-            throw new IllegalArgumentException("the images of " + input + " have shape " + Arrays.toString(shape)
-                    + " but the certifier's image layout is " + Arrays.toString(want));
+        if (labels == null) {
+            throw new IllegalArgumentException("the IDX images " + input + " need their labels file (--labels);"
+                    + " for images without labels, write Parquet with an image column");
         }
-        if (offset < 0 || offset > examples.size()) {
-            throw new IllegalArgumentException("--offset " + offset + " is outside the " + examples.size() + " images of "
-                    + input);
-        }
-        List<Example<Label>> chosen = examples.subList(offset, (int) Math.min(examples.size(), (long) offset + limit));
-        return spread(spark, chosen, offset, layout, partitions);
+        return RecordFiles.idx(spark, input, labels, layout, offset, limit, partitions);
     }
 
-    /** A folder of CIFAR-10's binary files. */
-    static boolean isCifar(Path input) {
-        return Files.isDirectory(input) && (Files.isRegularFile(input.resolve("test_batch.bin"))
-                || Files.isRegularFile(input.resolve("data_batch_1.bin")));
-    }
-
-    private static Dataset<Row> spread(SparkSession spark, List<Example<Label>> examples, int firstId,
-            ImageLayout layout, int partitions) {
-        int size = layout.size();
-        List<Row> rows = new ArrayList<>(examples.size());
-        float[] chunk = new float[CHUNK * size];
-        for (int from = 0; from < examples.size(); from += CHUNK) {
-            List<Example<Label>> part = examples.subList(from, Math.min(examples.size(), from + CHUNK));
-            layout.toDense(part, chunk, 0);
-            for (int i = 0; i < part.size(); i++) {
-                Float[] image = new Float[size];
-                for (int p = 0; p < size; p++) {
-                    image[p] = chunk[i * size + p];
-                }
-                rows.add(RowFactory.create((long) firstId + from + i, image, part.get(i).getOutput().getLabel()));
-            }
+    /**
+     * Whether an input is Parquet: a {@code .parquet} file or folder, or a folder that is not
+     * CIFAR-10's.
+     *
+     * @param input the input.
+     * @param conf the Hadoop configuration.
+     * @return true for Parquet.
+     * @throws IOException if the file system cannot be read.
+     */
+    static boolean isParquet(String input, Configuration conf) throws IOException {
+        if (RecordFiles.isCifar(input, conf)) {
+            return false;
         }
-        StructType schema = new StructType().add(ID, DataTypes.LongType, false)
-                .add(SparkCertifyOptions.DEFAULT_IMAGE_COLUMN, DataTypes.createArrayType(DataTypes.FloatType, false), false)
-                .add(TRUE_LABEL, DataTypes.StringType, false);
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows,
-                partitions), schema);
+        Path p = new Path(input);
+        return p.getName().endsWith(".parquet") || (p.getFileSystem(conf).exists(p)
+                && p.getFileSystem(conf).getFileStatus(p).isDirectory());
     }
 
     /**
@@ -143,14 +97,15 @@ final class ImageFiles {
      * @param input a Parquet file or folder.
      * @param labelColumn the column of true labels, or null: {@code label} if there is one.
      * @return the rows.
-     * @throws FileNotFoundException if the input does not exist.
+     * @throws IOException if the input does not exist or cannot be listed.
      * @throws IllegalArgumentException if the named label column does not exist.
      */
-    static Dataset<Row> parquet(SparkSession spark, Path input, String labelColumn) throws FileNotFoundException {
-        if (!Files.exists(input)) {
+    static Dataset<Row> parquet(SparkSession spark, String input, String labelColumn) throws IOException {
+        Path p = new Path(input);
+        if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
             throw new FileNotFoundException("the input " + input + " does not exist");
         }
-        Dataset<Row> rows = spark.read().parquet(input.toString());
+        Dataset<Row> rows = spark.read().parquet(input);
         List<String> columns = Arrays.asList(rows.columns());
         String labels = labelColumn != null ? labelColumn : columns.contains("label") ? "label" : null;
         if (labels == null) {

@@ -128,7 +128,7 @@ final class PixelColumn implements Serializable {
      */
     void read(Row row, float[] out, int offset, String where) {
         if (row.isNullAt(index)) {
-            throw new IllegalArgumentException(where + ": the image column '" + name + "' is null");
+            throw new BadInputException(where + ": the image column '" + name + "' is null");
         }
         if (kind == Kind.BYTES) {
             byte[] raw = (byte[]) row.get(index);
@@ -145,7 +145,7 @@ final class PixelColumn implements Serializable {
         for (int i = 0; i < size; i++) {
             Object v = values.get(i);
             if (v == null) {
-                throw new IllegalArgumentException(where + ": pixel " + i + " of the image column '" + name + "' is null");
+                throw new BadInputException(where + ": pixel " + i + " of the image column '" + name + "' is null");
             }
             float f = kind == Kind.FLOATS ? (Float) v : (float) (double) (Double) v;
             check(f, i, where);
@@ -155,14 +155,14 @@ final class PixelColumn implements Serializable {
 
     private void requireLength(int length, String where, String what) {
         if (length != size) {
-            throw new IllegalArgumentException(where + ": the image column '" + name + "' holds " + length + " " + what
+            throw new BadInputException(where + ": the image column '" + name + "' holds " + length + " " + what
                     + ", but the certifier's image layout has " + size + " pixels");
         }
     }
 
     private void check(double v, int pixel, String where) {
         if (!Double.isFinite(v) || v < minValue || v > maxValue) {
-            throw new IllegalArgumentException(where + ": pixel " + pixel + " of the image column '" + name + "' is " + v
+            throw new BadInputException(where + ": pixel " + pixel + " of the image column '" + name + "' is " + v
                     + (kind == Kind.BYTES ? " after scaling by " + scale : "") + ", outside the layout's range ["
                     + minValue + ", " + maxValue + "]");
         }
