@@ -25,6 +25,8 @@ import org.apache.spark.sql.RowFactory;
 import org.locallip.CertifiedPrediction;
 import org.locallip.onnx.certifier.OnnxCertifier;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -32,7 +34,10 @@ import java.util.NoSuchElementException;
 /**
  * Certifies one partition on an executor: the JVM's certifier of the broadcast graph
  * ({@link ExecutorCertifiers}), the rows read in batches of {@link SparkCertifyOptions#batchSize()},
- * each batch certified by one run of the graph (and the radius search when asked), each input row
+ * each batch certified by one call of the certifier (which splits it into runs of 16 side by side on
+ * its threads; a certifier of one thread, on an executor of one core, would make it one run, so
+ * the batch is given to it 16 rows at a time, as the single JVM's runs are) and the radius search
+ * when asked, each input row
  * returned with the result's columns appended ({@link ResultColumns}), in the partition's order.
  * Lazy: a batch is read only when the rows before it have been consumed, so a partition streams
  * through in the memory of one batch. Holds no state between calls: a retried task certifies its
@@ -41,6 +46,9 @@ import java.util.NoSuchElementException;
 final class CertifyPartition implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
+
+    /** The examples of one run of the graph when the certifier splits a batch itself (its runs of 16). */
+    private static final int RUN = 16;
 
     private final Broadcast<byte[]> graph;
     private final String sha256;
@@ -157,7 +165,17 @@ final class CertifyPartition implements MapPartitionsFunction<Row, Row> {
                 return;
             }
             try {
-                predictions = certifier.certify(batch, n, eps);
+                if (certifier.threads() > 1 || certifier.onCuda() || n <= RUN) {
+                    predictions = certifier.certify(batch, n, eps);
+                } else {
+                    // one thread certifies a batch as one run: runs of 16, one after another, use the core better
+                    List<CertifiedPrediction> all = new ArrayList<>(n);
+                    for (int from = 0; from < n; from += RUN) {
+                        int k = Math.min(RUN, n - from);
+                        all.addAll(certifier.certify(FloatBuffer.wrap(batch, from * size, k * size), k, eps));
+                    }
+                    predictions = all;
+                }
                 radii = options.radius() ? certifier.certifiedRadius(batch, n) : null;
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime failed on rows " + (read - n) + " to " + (read - 1)

@@ -17,6 +17,7 @@ package org.locallip.spark;
 
 import ai.onnxruntime.OrtException;
 
+import org.apache.spark.SparkEnv;
 import org.locallip.onnx.certifier.OnnxCertifier;
 
 import java.util.Map;
@@ -31,7 +32,10 @@ import java.util.logging.Logger;
  * {@link OnnxCertifier} per certifier graph and device, opened by the first task that needs it and
  * shared by every later task and partition (ONNX Runtime's sessions may run on many threads at
  * once), closed when the JVM shuts down. Graphs are keyed by the SHA-256 of their bytes, so a graph
- * is opened once however many jobs broadcast it.
+ * is opened once however many jobs broadcast it. On an executor of {@code spark.executor.cores} c,
+ * a certifier runs its runs of 16 on min(c, processors) threads, so that executors sharing a
+ * machine do not each start one thread per processor. Loading this class routes the project's
+ * log records to Spark's log from every thread ({@link SparkLogBridge}).
  */
 final class ExecutorCertifiers {
 
@@ -41,6 +45,7 @@ final class ExecutorCertifiers {
     private static final AtomicInteger OPENED = new AtomicInteger();
 
     static {
+        bridgeLogs();
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorCertifiers::closeAll, "locallip-certifiers-close"));
     }
 
@@ -56,18 +61,44 @@ final class ExecutorCertifiers {
      * @throws IllegalStateException if ONNX Runtime cannot open the graph.
      */
     static OnnxCertifier get(String sha256, Supplier<byte[]> graph, OnnxCertifier.Device device) {
+        bridgeLogs();
         return CERTIFIERS.computeIfAbsent(sha256 + "/" + device, key -> {
             try {
-                OnnxCertifier c = new OnnxCertifier(graph.get(), device);
+                OnnxCertifier c = new OnnxCertifier(graph.get(), device, threads());
                 OPENED.incrementAndGet();
-                logger.info(() -> "opened the certifier graph " + sha256.substring(0, 12) + " (" + c.guarantee() + ", "
-                        + (c.onCuda() ? "CUDA" : "CPU") + ") in this JVM");
+                String where = c.onCuda() ? "CUDA" : "CPU, " + c.threads() + (c.threads() == 1 ? " thread" : " threads");
+                logger.info(() -> "opened the certifier graph " + sha256.substring(0, Math.min(12, sha256.length()))
+                        + " (" + c.guarantee() + ", " + where + ") in this JVM");
                 return c;
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime cannot open the certifier graph " + sha256 + ": "
                         + e.getMessage(), e);
             }
         });
+    }
+
+    /** Routes the project's log records to Spark's log ({@link SparkLogBridge}), if SLF4J is there. */
+    private static void bridgeLogs() {
+        try {
+            SparkLogBridge.install();
+        } catch (LinkageError e) {
+            // no SLF4J: the records go where JUL sends them
+        }
+    }
+
+    /**
+     * The threads of a certifier in this JVM: the executor's cores ({@code spark.executor.cores}) if
+     * set and fewer than the processors, else one per processor.
+     *
+     * @return at least 1.
+     */
+    static int threads() {
+        int processors = OnnxCertifier.defaultThreads();
+        SparkEnv env = SparkEnv.get();
+        if (env == null || "driver".equals(env.executorId()) || !env.conf().contains("spark.executor.cores")) {
+            return processors;
+        }
+        return Math.max(1, Math.min(processors, env.conf().getInt("spark.executor.cores", processors)));
     }
 
     /**
@@ -79,8 +110,8 @@ final class ExecutorCertifiers {
         return OPENED.get();
     }
 
-    /** Closes every certifier (the shutdown hook). */
-    private static void closeAll() {
+    /** Closes every certifier (the shutdown hook; tests use it to start as a fresh executor would). */
+    static void closeAll() {
         for (Map.Entry<String, OnnxCertifier> e : CERTIFIERS.entrySet()) {
             try {
                 e.getValue().close();
