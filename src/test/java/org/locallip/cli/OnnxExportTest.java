@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
+import org.locallip.ModelProbe;
 import org.locallip.certify.BoundarySearch;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Estimator;
@@ -563,9 +564,10 @@ class OnnxExportTest {
         assertEquals(0, flipped, "certified points flipped inside their certified radius");
 
         BoundarySearch search = new BoundarySearch(large ? 200 : 40, large ? 30 : 16, 4 * largest);
-        double[] alongMargin = model.flipDistances(search, x, y, model.marginDescent(x, y));
-        float[] adversarial = model.attack(attack, x, y, wide, new java.util.SplittableRandom(7));
-        double[] alongAttack = model.flipDistances(search, x, y, BoundarySearch.towards(x, adversarial, size));
+        double[] alongMargin = ModelProbe.flipDistances(model, search, x, y, ModelProbe.marginDescent(model, x, y));
+        float[] adversarial = ModelProbe.attack(model, attack, x, y, wide, new java.util.SplittableRandom(7));
+        double[] alongAttack = ModelProbe.flipDistances(model, search, x, y, BoundarySearch.towards(x, adversarial,
+                size));
         double closest = Double.POSITIVE_INFINITY;
         int found = 0;
         for (int k = 0; k < y.length; k++) {

@@ -232,8 +232,8 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
                 .setLayout(layout.toProto())
                 .setEps(eps)
                 .setLoss(loss == null ? "" : loss.name())
-                .setEvalSniter(certifyOptions.sniter())
-                .setEvalOptIter(certifyOptions.optIter())
+                .setEvalSniter(certifyOptions.powerIterations())
+                .setEvalOptIter(certifyOptions.bcpRounds())
                 .setDevice(device.name())
                 .setRequireDevice(requireDevice);
         for (long d : spec.inputShape()) {
@@ -441,7 +441,8 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
     }
 
     /**
-     * Runs one PGD attack from a random start.
+     * Runs one PGD attack from a random start (for the project's own tests, which reach it through
+     * a test-only class of this package; not part of the API).
      *
      * @param attack the attack.
      * @param x the images.
@@ -450,25 +451,26 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
      * @param rng the generator of the random start.
      * @return the adversarial images.
      */
-    public synchronized float[] attack(PgdAttack attack, float[] x, long[] y, double[] radii,
+    synchronized float[] attack(PgdAttack attack, float[] x, long[] y, double[] radii,
             java.util.SplittableRandom rng) {
         return attack.attack(network(), x, y, radii, rng);
     }
 
     /**
-     * The direction in which the margin falls fastest at each image ({@link BoundarySearch#marginDescent}).
+     * The direction in which the margin falls fastest at each image ({@link BoundarySearch#marginDescent};
+     * for the project's tests, not part of the API).
      *
      * @param x the images.
      * @param y the label indices.
      * @return unit directions, like {@code x}.
      */
-    public synchronized float[] marginDescent(float[] x, long[] y) {
+    synchronized float[] marginDescent(float[] x, long[] y) {
         return BoundarySearch.marginDescent(network(), x, y);
     }
 
     /**
      * The L2 distance to the first prediction change along each image's direction
-     * ({@link BoundarySearch#flipDistances}).
+     * ({@link BoundarySearch#flipDistances}; for the project's tests, not part of the API).
      *
      * @param search the search settings.
      * @param x the images.
@@ -476,7 +478,7 @@ public final class LocalLipModel extends Model<Label> implements AutoCloseable, 
      * @param directions one direction per image.
      * @return the distances, infinite where none was found.
      */
-    public synchronized double[] flipDistances(BoundarySearch search, float[] x, long[] y, float[] directions) {
+    synchronized double[] flipDistances(BoundarySearch search, float[] x, long[] y, float[] directions) {
         return search.flipDistances(network(), x, y, directions);
     }
 

@@ -40,8 +40,10 @@ import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
 import org.locallip.tensor.Seeds;
+import org.locallip.train.Checkpointing;
 import org.locallip.train.ModelSelection;
 import org.locallip.train.Sharding;
+import org.locallip.train.StepSettings;
 import org.locallip.train.TrainingListener;
 import org.locallip.train.TrainingLoop;
 import org.locallip.train.TrainingSchedule;
@@ -71,8 +73,8 @@ import java.util.logging.Logger;
  * DJL's PyTorch engine (a GPU when there is one, the CPU otherwise).
  *
  * <p>The defaults are the paper's MNIST recipe (docs/ALGORITHM.md section 6): {@code mnist_4c3f_relux},
- * 300 epochs ramping eps to 1.75 over 150, GloRo, batch 256, Adam 1e-3 with exp decay, sniter 5,
- * opt_iter 10. Examples are read through an {@link ImageLayout} (by default IDX naming with
+ * 300 epochs ramping eps to 1.75 over 150, GloRo, batch 256, Adam 1e-3 with exp decay, 5 power iterations,
+ * 10 BCP rounds. Examples are read through an {@link ImageLayout} (by default IDX naming with
  * pixels scaled from 0..255, in the network's input shape).
  *
  * <p>Checkpoints (weights, Adam state, per-example and global power-iteration vectors, schedule
@@ -140,17 +142,29 @@ public final class LocalLipTrainer implements Trainer<Label> {
     @Config(description = "Final learning rate of the EXP schedule.")
     private double endLearningRate = 5e-6;
 
-    @Config(description = "Power iterations per training step (local and global norms).")
-    private int sniter = 5;
+    @Config(description = "Power iterations per training step (local and global norms; the paper's sniter).")
+    private int powerIterations = 5;
 
-    @Config(description = "BCP clipping rounds per training step.")
-    private int optIter = 10;
+    @Config(description = "BCP clipping rounds per training step (the paper's opt_iter).")
+    private int bcpRounds = 10;
 
-    @Config(description = "Power iterations when the model certifies (the paper evaluates with 2000).")
-    private int evalSniter = CertifyOptions.PAPER_SNITER;
+    @Config(description = "Power iterations when the model certifies with ESTIMATE (the paper evaluates with 2000).")
+    private int evalPowerIterations = CertifyOptions.PAPER_POWER_ITERATIONS;
 
     @Config(description = "BCP clipping rounds when the model certifies (the paper evaluates with 1000).")
-    private int evalOptIter = CertifyOptions.PAPER_OPT_ITER;
+    private int evalBcpRounds = CertifyOptions.PAPER_BCP_ROUNDS;
+
+    @Config(description = "The paper's name of powerIterations (an alias kept for its configs; unset by default).")
+    private String sniter = "";
+
+    @Config(description = "The paper's name of bcpRounds (an alias kept for its configs; unset by default).")
+    private String optIter = "";
+
+    @Config(description = "Alias of evalPowerIterations (the paper's test_sniter; unset by default).")
+    private String evalSniter = "";
+
+    @Config(description = "Alias of evalBcpRounds (the paper's test_opt_iter; unset by default).")
+    private String evalOptIter = "";
 
     @Config(description = "If positive, the initial ClippedReLU threshold of every layer (overrides the network's).")
     private double thresholdInit = 0;
@@ -282,8 +296,39 @@ public final class LocalLipTrainer implements Trainer<Label> {
 
     @Override
     public synchronized void postConfig() {
+        powerIterations = alias("sniter", sniter, "powerIterations", powerIterations, 5);
+        bcpRounds = alias("optIter", optIter, "bcpRounds", bcpRounds, 10);
+        evalPowerIterations = alias("evalSniter", evalSniter, "evalPowerIterations", evalPowerIterations,
+                CertifyOptions.PAPER_POWER_ITERATIONS);
+        evalBcpRounds = alias("evalOptIter", evalOptIter, "evalBcpRounds", evalBcpRounds, CertifyOptions.PAPER_BCP_ROUNDS);
         validate();
         this.rng = new SplittableRandom(seed);
+    }
+
+    /**
+     * The value of a setting that also has the paper's name: the alias where only it was set.
+     *
+     * @throws PropertyException if both names were set to different values.
+     */
+    private int alias(String aliasName, String aliasText, String name, int value, int fallback) {
+        if (aliasText.isBlank()) {
+            return value;
+        }
+        int aliasValue;
+        try {
+            aliasValue = Integer.parseInt(aliasText.strip());
+        } catch (NumberFormatException e) {
+            throw new PropertyException("", aliasName, "must be an integer >= 1, found '" + aliasText + "'");
+        }
+        if (aliasValue == value) {
+            return value;
+        }
+        check(aliasValue >= 1, aliasName, "must be >= 1, found " + aliasValue);
+        if (value != fallback) {
+            throw new PropertyException("", name, name + " is " + value + " but its alias " + aliasName + " is "
+                    + aliasValue + "; set one of them");
+        }
+        return aliasValue;
     }
 
     /** Checks every setting; a {@link PropertyException} names the field at fault. */
@@ -299,10 +344,10 @@ public final class LocalLipTrainer implements Trainer<Label> {
         check(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be > 0, found " + learningRate);
         check(endLearningRate > 0 && Double.isFinite(endLearningRate), "endLearningRate", "must be > 0, found "
                 + endLearningRate);
-        check(sniter >= 1, "sniter", "must be >= 1, found " + sniter);
-        check(optIter >= 1, "optIter", "must be >= 1, found " + optIter);
-        check(evalSniter >= 1, "evalSniter", "must be >= 1, found " + evalSniter);
-        check(evalOptIter >= 1, "evalOptIter", "must be >= 1, found " + evalOptIter);
+        check(powerIterations >= 1, "powerIterations", "must be >= 1, found " + powerIterations);
+        check(bcpRounds >= 1, "bcpRounds", "must be >= 1, found " + bcpRounds);
+        check(evalPowerIterations >= 1, "evalPowerIterations", "must be >= 1, found " + evalPowerIterations);
+        check(evalBcpRounds >= 1, "evalBcpRounds", "must be >= 1, found " + evalBcpRounds);
         check(thresholdInit >= 0 && Double.isFinite(thresholdInit), "thresholdInit", "must be >= 0, found "
                 + thresholdInit);
         check(cropPadding >= 0, "cropPadding", "must be >= 0, found " + cropPadding);
@@ -504,7 +549,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
             data = split.train();
             held = split.validation();
         }
-        CertifyOptions certifying = CertifyOptions.defaults().withIterations(evalSniter, evalOptIter);
+        CertifyOptions certifying = CertifyOptions.defaults().withIterations(evalPowerIterations, evalBcpRounds);
         Engine engine = Engine.getEngine("PyTorch");
         List<Device> shardDevices = resolveDevices(engine.getGpuCount());
         Device dev = shardDevices.get(0);
@@ -524,10 +569,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
             TrainingLoop.Settings settings = new TrainingLoop.Settings(
                     new TrainingSchedule(epochs, warmupEpochs, rampupEpochs, epsTrain, epsTest, learningRate,
                             endLearningRate, lrSchedule == LrSchedule.EXP, rampSchedule),
-                    loss, batchSize, sniter, optIter, new Augmentation(cropPadding, horizontalFlip), localSeed,
-                    vectorPrecision, vectorLocation, dir, checkpointEverySteps, checkpointEveryEpochs,
-                    fingerprint(trainerProvenance, invocation, data, held), sharding, powerIterationGradient,
-                    select);
+                    new StepSettings(loss, powerIterations, bcpRounds, sharding, powerIterationGradient), batchSize,
+                    new Augmentation(cropPadding, horizontalFlip), localSeed,
+                    new VectorStore.Storage(vectorPrecision, vectorLocation),
+                    new Checkpointing(dir, checkpointEverySteps, checkpointEveryEpochs,
+                            fingerprint(trainerProvenance, invocation, data, held)), select);
             trained = TrainingLoop.train(settings, data, Weights.initialise(net, localSeed), manager, listener);
         }
         Map<String, Provenance> instance = new HashMap<>(runProvenance);
@@ -616,7 +662,7 @@ public final class LocalLipTrainer implements Trainer<Label> {
     @Override
     public String toString() {
         return "LocalLipTrainer(" + spec + ", loss=" + loss + ", epsTrain=" + epsTrain + ", epochs=" + epochs
-                + ", batchSize=" + batchSize + ", sniter=" + sniter + ", optIter=" + optIter + ", seed=" + seed + ")";
+                + ", batchSize=" + batchSize + ", powerIterations=" + powerIterations + ", bcpRounds=" + bcpRounds + ", seed=" + seed + ")";
     }
 
     /**
@@ -666,14 +712,38 @@ public final class LocalLipTrainer implements Trainer<Label> {
         public Builder lrSchedule(LrSchedule v) { return set(() -> t.lrSchedule = v); }
         /** @param v the final learning rate. @return this builder. */
         public Builder endLearningRate(double v) { return set(() -> t.endLearningRate = v); }
-        /** @param v training power iterations. @return this builder. */
-        public Builder sniter(int v) { return set(() -> t.sniter = v); }
-        /** @param v training BCP rounds. @return this builder. */
-        public Builder optIter(int v) { return set(() -> t.optIter = v); }
-        /** @param v power iterations when certifying. @return this builder. */
-        public Builder evalSniter(int v) { return set(() -> t.evalSniter = v); }
+        /** @param v power iterations per training step. @return this builder. */
+        public Builder powerIterations(int v) { return set(() -> t.powerIterations = v); }
+        /** @param v BCP rounds per training step. @return this builder. */
+        public Builder bcpRounds(int v) { return set(() -> t.bcpRounds = v); }
+        /** @param v power iterations when certifying with ESTIMATE. @return this builder. */
+        public Builder evalPowerIterations(int v) { return set(() -> t.evalPowerIterations = v); }
         /** @param v BCP rounds when certifying. @return this builder. */
-        public Builder evalOptIter(int v) { return set(() -> t.evalOptIter = v); }
+        public Builder evalBcpRounds(int v) { return set(() -> t.evalBcpRounds = v); }
+        /**
+         * @param v power iterations per training step. @return this builder.
+         * @deprecated the paper's name of {@link #powerIterations}; kept for one release.
+         */
+        @Deprecated
+        public Builder sniter(int v) { return powerIterations(v); }
+        /**
+         * @param v BCP rounds per training step. @return this builder.
+         * @deprecated the paper's name of {@link #bcpRounds}; kept for one release.
+         */
+        @Deprecated
+        public Builder optIter(int v) { return bcpRounds(v); }
+        /**
+         * @param v power iterations when certifying. @return this builder.
+         * @deprecated renamed {@link #evalPowerIterations}; kept for one release.
+         */
+        @Deprecated
+        public Builder evalSniter(int v) { return evalPowerIterations(v); }
+        /**
+         * @param v BCP rounds when certifying. @return this builder.
+         * @deprecated renamed {@link #evalBcpRounds}; kept for one release.
+         */
+        @Deprecated
+        public Builder evalOptIter(int v) { return evalBcpRounds(v); }
         /** @param v the ClippedReLU threshold init (0: the network's). @return this builder. */
         public Builder thresholdInit(double v) { return set(() -> t.thresholdInit = v); }
         /** @param v random crop padding. @return this builder. */

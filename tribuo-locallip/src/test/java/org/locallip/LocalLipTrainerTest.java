@@ -426,16 +426,30 @@ class LocalLipTrainerTest {
     @Test
     void olcutRejectsBadValuesAndUnknownProperties(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.xml");
-        Files.writeString(bad, config("<property name=\"sniter\" value=\"0\"/>"));
+        Files.writeString(bad, config("<property name=\"powerIterations\" value=\"0\"/>"));
         assertThrows(PropertyException.class, () -> new ConfigurationManager(bad.toString()).lookup("trainer"));
+        Path badAlias = dir.resolve("bad-alias.xml");
+        Files.writeString(badAlias, config("<property name=\"sniter\" value=\"0\"/>"));
+        PropertyException e = assertThrows(PropertyException.class,
+                () -> new ConfigurationManager(badAlias.toString()).lookup("trainer"));
+        assertEquals("sniter", e.getProperty(), e.getMessage());
         Path unknown = dir.resolve("unknown.xml");
         Files.writeString(unknown, config("<property name=\"snitre\" value=\"5\"/>"));
         assertThrows(PropertyException.class, () -> new ConfigurationManager(unknown.toString()).lookup("trainer"));
         Path good = dir.resolve("good.xml");
-        Files.writeString(good, config("<property name=\"sniter\" value=\"3\"/>"));
+        Files.writeString(good, config("<property name=\"powerIterations\" value=\"3\"/>"));
         LocalLipTrainer t = (LocalLipTrainer) new ConfigurationManager(good.toString()).lookup("trainer");
-        assertTrue(t.toString().contains("sniter=3"));
+        assertTrue(t.toString().contains("powerIterations=3"));
         assertFalse(ProvenanceUtil.extractConfiguration(t.getProvenance()).isEmpty());
+        // the paper's names are aliases: sniter sets powerIterations, opt_iter bcpRounds
+        Path paper = dir.resolve("paper.xml");
+        Files.writeString(paper, config("<property name=\"sniter\" value=\"4\"/><property name=\"optIter\" value=\"7\"/>"));
+        LocalLipTrainer p = (LocalLipTrainer) new ConfigurationManager(paper.toString()).lookup("trainer");
+        assertTrue(p.toString().contains("powerIterations=4") && p.toString().contains("bcpRounds=7"), p.toString());
+        Path both = dir.resolve("both.xml");
+        Files.writeString(both, config("<property name=\"sniter\" value=\"4\"/><property name=\"powerIterations\""
+                + " value=\"3\"/>"));
+        assertThrows(PropertyException.class, () -> new ConfigurationManager(both.toString()).lookup("trainer"));
     }
 
     private static String config(String extra) {

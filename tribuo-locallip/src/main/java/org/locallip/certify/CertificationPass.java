@@ -95,7 +95,7 @@ public final class CertificationPass {
             case SOUND, SOUND_INFERENCE -> LocalNorms.sound(t, norms.bounds());
         };
         BoundResult<T> r = BoundPass.run(t, spec, x, eps, new BoundPass.Settings<>(weightNorms, local,
-                options.optIter(), Columns.predicted(), guarantee.arithmetic(), null));
+                options.bcpRounds(), Columns.predicted(), guarantee.arithmetic(), null));
         CertifiedMargin.Decision<T> d = CertifiedMargin.decide(t, r.logits(), r.translation(), r.radius(),
                 r.columns(), spec.numClasses(), eps, r.marginError(), guarantee.arithmetic());
         return new Result<>(r, d);

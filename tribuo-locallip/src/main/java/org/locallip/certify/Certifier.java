@@ -141,7 +141,7 @@ public final class Certifier implements AutoCloseable {
      */
     private CertificationPass.ModelNorms modelNorms(CertifyOptions options, StartingVectors starts) {
         return options.guarantee().outward() ? new CertificationPass.ModelNorms(null, weightBounds())
-                : new CertificationPass.ModelNorms(globalNorms(starts, options.sniter()), null);
+                : new CertificationPass.ModelNorms(globalNorms(starts, options.powerIterations()), null);
     }
 
     /**
@@ -309,7 +309,7 @@ public final class Certifier implements AutoCloseable {
         NetworkSpec spec = network.spec();
         try (NDManager scope = pass.newSubManager()) {
             DjlOps t = network.ops(scope);
-            SpectralVectors<NDArray> vectors = new SpectralVectors<>(local, options.sniter());
+            SpectralVectors<NDArray> vectors = new SpectralVectors<>(local, options.powerIterations());
             // PROBABILISTIC: fresh standard normal starts from a secret source at every pass (DjlOps)
             CertificationPass.Result<NDArray> pass1 = CertificationPass.run(t, spec, x, scope.create(e), options,
                     norms, vectors, (site, input) -> t.randomNormalLike(input), delta);

@@ -15,37 +15,40 @@
  */
 package org.locallip.certify;
 
-
+import java.util.Objects;
 
 /**
- * How certification runs.
- *
- * @param guarantee what the certificates promise.
- * @param sniter power iterations of the ESTIMATE norms (the paper evaluates with 2000); each
- *     example stops once its vector moved less than the tolerance.
- * @param optIter most rounds of the BCP clipping (the paper: 1000); rounds stop once nothing is
- *     left outside the box.
- * @param lanczosSteps Lanczos steps of the PROBABILISTIC local norms (and of ESTIMATE's with
- *     {@link Estimator#LANCZOS}).
- * @param delta the failure probability of a PROBABILISTIC certificate (union over its layers).
- * @param radius whether to search each example's largest certified radius ({@link RadiusSearch}).
- * @param radiusPrecision the absolute precision of that search.
- * @param seed the seed of the ESTIMATE starting vectors (the same for every example).
- * @param batchSize how many examples one bound pass takes.
- * @param starts fixed ESTIMATE starting vectors, or null for those drawn from {@code seed}.
- * @param estimator how ESTIMATE estimates the local norms: the paper's power iteration
- *     ({@code sniter} iterations; also for null) or Lanczos ({@code lanczosSteps} steps).
+ * How certification runs: immutable, made by {@link #builder()} (or from {@link #defaults()} and
+ * {@link #toBuilder()}), each setting by name. The paper's names of two settings are kept as
+ * deprecated accessors: {@code sniter} is {@link #powerIterations}, {@code opt_iter}
+ * {@link #bcpRounds}.
  */
-public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int lanczosSteps, double delta,
-        boolean radius, double radiusPrecision, long seed, int batchSize, StartingVectors starts, Estimator estimator)
-        implements java.io.Serializable {
+public final class CertifyOptions implements java.io.Serializable {
+
+    private static final long serialVersionUID = 2L;
 
     /** The paper's evaluation power iterations. */
-    public static final int PAPER_SNITER = 2000;
+    public static final int PAPER_POWER_ITERATIONS = 2000;
     /** The paper's evaluation BCP rounds. */
-    public static final int PAPER_OPT_ITER = 1000;
+    public static final int PAPER_BCP_ROUNDS = 1000;
+    /**
+     * The paper's evaluation power iterations.
+     *
+     * @deprecated renamed {@link #PAPER_POWER_ITERATIONS}; kept for one release.
+     */
+    @Deprecated
+    public static final int PAPER_SNITER = PAPER_POWER_ITERATIONS;
+    /**
+     * The paper's evaluation BCP rounds.
+     *
+     * @deprecated renamed {@link #PAPER_BCP_ROUNDS}; kept for one release.
+     */
+    @Deprecated
+    public static final int PAPER_OPT_ITER = PAPER_BCP_ROUNDS;
     /** The default Lanczos steps: the Kuczyński–Woźniakowski excess is then about 0.3% per layer. */
     public static final int DEFAULT_LANCZOS_STEPS = 128;
+    /** The default number of examples one bound pass takes. */
+    public static final int DEFAULT_BATCH_SIZE = 256;
     /**
      * Multiply-adds per example up to which SOUND bounds a layer's masked operator explicitly
      * ({@code LocalNorms.sound}; above it, the layer's verified global norm). On the quick
@@ -56,41 +59,75 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
     public static final long SOUND_EXPLICIT_BUDGET = 20_000_000L;
     /** The default failure probability of a PROBABILISTIC certificate. */
     public static final double DEFAULT_DELTA = 1e-6;
+    /** The default seed of ESTIMATE's starting vectors. */
+    public static final long DEFAULT_SEED = 1L;
     /**
-     * The default guarantee of certification: SOUND, which on the quick recipe's model and its
-     * 2,000 test digits certified 0.75 points fewer than ESTIMATE at eps 0.3 (0.45 fewer than
-     * PROBABILISTIC) and ran 12 to 23 times faster than ESTIMATE (its global norms are computed
-     * once and its local norms need no iteration; see the README).
+     * The default guarantee of certification: SOUND, a proof (docs/SOUNDNESS.md), which on the
+     * quick recipe's model certifies within 0.35 point of ESTIMATE at eps 0.3 and 0.75 at eps 1.0
+     * and runs ten times faster (its norms need no iteration; docs/GUARANTEES.md).
      */
     public static final Guarantee DEFAULT_GUARANTEE = Guarantee.SOUND;
 
-    /** Validates the options. */
-    public CertifyOptions {
-        if (guarantee == null) {
-            throw new IllegalArgumentException("a guarantee is needed: SOUND, PROBABILISTIC or ESTIMATE");
+    private final Guarantee guarantee;
+    private final int powerIterations;
+    private final int bcpRounds;
+    private final int lanczosSteps;
+    private final double delta;
+    private final boolean radius;
+    private final double radiusPrecision;
+    private final long seed;
+    private final int batchSize;
+    private final StartingVectors starts;
+    private final Estimator estimator;
+
+    private CertifyOptions(Builder b) {
+        if (b.guarantee == null) {
+            throw new IllegalArgumentException("a guarantee is needed: SOUND, SOUND_INFERENCE, PROBABILISTIC or"
+                    + " ESTIMATE");
         }
-        if (estimator == null) {
-            estimator = Estimator.POWER_ITERATION; // options serialised before there was a choice
+        if (b.estimator == null) {
+            throw new IllegalArgumentException("an estimator is needed: POWER_ITERATION or LANCZOS");
         }
-        if (sniter < 1 || optIter < 1 || batchSize < 1 || lanczosSteps < 2 || !(radiusPrecision > 0)) {
-            throw new IllegalArgumentException("certification needs sniter, opt_iter, batch size >= 1, Lanczos steps"
-                    + " >= 2 and a positive radius precision, found " + sniter + ", " + optIter + ", " + batchSize
-                    + ", " + lanczosSteps + ", " + radiusPrecision);
+        if (b.powerIterations < 1 || b.bcpRounds < 1 || b.batchSize < 1 || b.lanczosSteps < 2
+                || !(b.radiusPrecision > 0)) {
+            throw new IllegalArgumentException("certification needs power iterations, BCP rounds and a batch size"
+                    + " >= 1, Lanczos steps >= 2 and a positive radius precision, found " + b.powerIterations + ", "
+                    + b.bcpRounds + ", " + b.batchSize + ", " + b.lanczosSteps + ", " + b.radiusPrecision);
         }
-        if (!(delta > 0 && delta < 1)) {
-            throw new IllegalArgumentException("delta must be in (0, 1), found " + delta);
+        if (!(b.delta > 0 && b.delta < 1)) {
+            throw new IllegalArgumentException("delta must be in (0, 1), found " + b.delta);
         }
+        this.guarantee = b.guarantee;
+        this.powerIterations = b.powerIterations;
+        this.bcpRounds = b.bcpRounds;
+        this.lanczosSteps = b.lanczosSteps;
+        this.delta = b.delta;
+        this.radius = b.radius;
+        this.radiusPrecision = b.radiusPrecision;
+        this.seed = b.seed;
+        this.batchSize = b.batchSize;
+        this.starts = b.starts;
+        this.estimator = b.estimator;
     }
 
     /**
-     * The default guarantee ({@link #DEFAULT_GUARANTEE}) with the paper's iteration counts (2000
-     * power iterations, for ESTIMATE; 1000 BCP rounds), no radius search.
+     * A builder with every default: {@link #DEFAULT_GUARANTEE}, the paper's iteration counts
+     * (2000 power iterations, for ESTIMATE; 1000 BCP rounds), 128 Lanczos steps, delta 1e-6, no
+     * radius search, batches of 256, ESTIMATE's starts from seed 1, by power iteration.
+     *
+     * @return the builder.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The defaults ({@link #builder()} as it is).
      *
      * @return the options.
      */
     public static CertifyOptions defaults() {
-        return new CertifyOptions(DEFAULT_GUARANTEE, PAPER_SNITER, PAPER_OPT_ITER, DEFAULT_LANCZOS_STEPS,
-                DEFAULT_DELTA, false, RadiusSearch.DEFAULT_PRECISION, 1L, 256, null, Estimator.POWER_ITERATION);
+        return builder().build();
     }
 
     /**
@@ -100,7 +137,98 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return the options.
      */
     public static CertifyOptions paper() {
-        return defaults().withGuarantee(Guarantee.ESTIMATE);
+        return builder().guarantee(Guarantee.ESTIMATE).build();
+    }
+
+    /**
+     * A builder holding these options, to change some of them.
+     *
+     * @return the builder.
+     */
+    public Builder toBuilder() {
+        return new Builder().guarantee(guarantee).powerIterations(powerIterations).bcpRounds(bcpRounds)
+                .lanczosSteps(lanczosSteps).delta(delta).radius(radius).radiusPrecision(radiusPrecision).seed(seed)
+                .batchSize(batchSize).starts(starts).estimator(estimator);
+    }
+
+    /** @return what the certificates promise. */
+    public Guarantee guarantee() {
+        return guarantee;
+    }
+
+    /**
+     * @return power iterations of the ESTIMATE norms (the paper evaluates with 2000); each
+     *     example stops once its vector moved less than the tolerance.
+     */
+    public int powerIterations() {
+        return powerIterations;
+    }
+
+    /** @return most rounds of the BCP clipping (the paper: 1000); they stop once nothing is left outside the box. */
+    public int bcpRounds() {
+        return bcpRounds;
+    }
+
+    /**
+     * The power iterations, by the paper's name.
+     *
+     * @return {@link #powerIterations()}.
+     * @deprecated renamed {@link #powerIterations()}; kept for one release.
+     */
+    @Deprecated
+    public int sniter() {
+        return powerIterations;
+    }
+
+    /**
+     * The BCP rounds, by the paper's name.
+     *
+     * @return {@link #bcpRounds()}.
+     * @deprecated renamed {@link #bcpRounds()}; kept for one release.
+     */
+    @Deprecated
+    public int optIter() {
+        return bcpRounds;
+    }
+
+    /** @return Lanczos steps of the PROBABILISTIC local norms (and of ESTIMATE's with {@link Estimator#LANCZOS}). */
+    public int lanczosSteps() {
+        return lanczosSteps;
+    }
+
+    /** @return the failure probability of a PROBABILISTIC certificate (union over its layers). */
+    public double delta() {
+        return delta;
+    }
+
+    /** @return whether to search each example's largest certified radius ({@link RadiusSearch}). */
+    public boolean radius() {
+        return radius;
+    }
+
+    /** @return the absolute precision of the radius search. */
+    public double radiusPrecision() {
+        return radiusPrecision;
+    }
+
+    /** @return the seed of the ESTIMATE starting vectors (the same for every example). */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return how many examples one bound pass takes. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return fixed ESTIMATE starting vectors, or null for those drawn from {@link #seed()}. */
+    public StartingVectors starts() {
+        return starts;
+    }
+
+    /** @return how ESTIMATE estimates the local norms: the paper's power iteration or Lanczos. */
+    public Estimator estimator() {
+        return estimator;
     }
 
     /**
@@ -110,20 +238,18 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return new options.
      */
     public CertifyOptions withGuarantee(Guarantee g) {
-        return new CertifyOptions(g, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed, batchSize,
-                starts, estimator);
+        return toBuilder().guarantee(g).build();
     }
 
     /**
-     * These options with another iteration count.
+     * These options with other iteration counts.
      *
-     * @param sniter power iterations.
-     * @param optIter BCP rounds.
+     * @param powerIterations power iterations (ESTIMATE).
+     * @param bcpRounds BCP rounds.
      * @return new options.
      */
-    public CertifyOptions withIterations(int sniter, int optIter) {
-        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                batchSize, starts, estimator);
+    public CertifyOptions withIterations(int powerIterations, int bcpRounds) {
+        return toBuilder().powerIterations(powerIterations).bcpRounds(bcpRounds).build();
     }
 
     /**
@@ -134,8 +260,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return new options.
      */
     public CertifyOptions withLanczos(int steps, double failureProbability) {
-        return new CertifyOptions(guarantee, sniter, optIter, steps, failureProbability, radius, radiusPrecision,
-                seed, batchSize, starts, estimator);
+        return toBuilder().lanczosSteps(steps).delta(failureProbability).build();
     }
 
     /**
@@ -145,8 +270,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return new options.
      */
     public CertifyOptions withBatchSize(int size) {
-        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                size, starts, estimator);
+        return toBuilder().batchSize(size).build();
     }
 
     /**
@@ -156,8 +280,7 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return new options.
      */
     public CertifyOptions withStarts(StartingVectors fixed) {
-        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                batchSize, fixed, estimator);
+        return toBuilder().starts(fixed).build();
     }
 
     /**
@@ -168,9 +291,8 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @throws NullPointerException for null.
      */
     public CertifyOptions withEstimator(Estimator e) {
-        java.util.Objects.requireNonNull(e, "estimator: POWER_ITERATION or LANCZOS");
-        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, radius, radiusPrecision, seed,
-                batchSize, starts, e);
+        Objects.requireNonNull(e, "estimator: POWER_ITERATION or LANCZOS");
+        return toBuilder().estimator(e).build();
     }
 
     /**
@@ -180,13 +302,12 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
      * @return new options.
      */
     public CertifyOptions withRadius(boolean on) {
-        return new CertifyOptions(guarantee, sniter, optIter, lanczosSteps, delta, on, radiusPrecision, seed,
-                batchSize, starts, estimator);
+        return toBuilder().radius(on).build();
     }
 
     /**
      * The failure probability the certificates carry: {@code delta} for PROBABILISTIC, 0 for
-     * SOUND, NaN for ESTIMATE (which states none).
+     * SOUND and SOUND_INFERENCE, NaN for ESTIMATE (which states none).
      *
      * @return the probability.
      */
@@ -196,5 +317,120 @@ public record CertifyOptions(Guarantee guarantee, int sniter, int optIter, int l
             case PROBABILISTIC -> delta;
             case ESTIMATE -> Double.NaN;
         };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CertifyOptions c && guarantee == c.guarantee && powerIterations == c.powerIterations
+                && bcpRounds == c.bcpRounds && lanczosSteps == c.lanczosSteps && Double.compare(delta, c.delta) == 0
+                && radius == c.radius && Double.compare(radiusPrecision, c.radiusPrecision) == 0 && seed == c.seed
+                && batchSize == c.batchSize && Objects.equals(starts, c.starts) && estimator == c.estimator;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(guarantee, powerIterations, bcpRounds, lanczosSteps, delta, radius, radiusPrecision, seed,
+                batchSize, starts, estimator);
+    }
+
+    @Override
+    public String toString() {
+        return "CertifyOptions(" + guarantee + ", powerIterations " + powerIterations + ", bcpRounds " + bcpRounds
+                + ", lanczosSteps " + lanczosSteps + ", delta " + delta + ", radius " + radius + " (precision "
+                + radiusPrecision + "), seed " + seed + ", batchSize " + batchSize + ", estimator " + estimator
+                + (starts == null ? "" : ", fixed starts") + ")";
+    }
+
+    /** Builds {@link CertifyOptions}, each setting by name; {@link #build()} validates them. */
+    public static final class Builder {
+        private Guarantee guarantee = DEFAULT_GUARANTEE;
+        private int powerIterations = PAPER_POWER_ITERATIONS;
+        private int bcpRounds = PAPER_BCP_ROUNDS;
+        private int lanczosSteps = DEFAULT_LANCZOS_STEPS;
+        private double delta = DEFAULT_DELTA;
+        private boolean radius = false;
+        private double radiusPrecision = RadiusSearch.DEFAULT_PRECISION;
+        private long seed = DEFAULT_SEED;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private StartingVectors starts;
+        private Estimator estimator = Estimator.POWER_ITERATION;
+
+        private Builder() {}
+
+        /** @param g what the certificates promise. @return this builder. */
+        public Builder guarantee(Guarantee g) {
+            this.guarantee = g;
+            return this;
+        }
+
+        /** @param n power iterations of the ESTIMATE norms. @return this builder. */
+        public Builder powerIterations(int n) {
+            this.powerIterations = n;
+            return this;
+        }
+
+        /** @param n most BCP rounds. @return this builder. */
+        public Builder bcpRounds(int n) {
+            this.bcpRounds = n;
+            return this;
+        }
+
+        /** @param n Lanczos steps (PROBABILISTIC, and ESTIMATE by Lanczos). @return this builder. */
+        public Builder lanczosSteps(int n) {
+            this.lanczosSteps = n;
+            return this;
+        }
+
+        /** @param d the failure probability of a PROBABILISTIC certificate. @return this builder. */
+        public Builder delta(double d) {
+            this.delta = d;
+            return this;
+        }
+
+        /** @param on whether to search each example's largest certified radius. @return this builder. */
+        public Builder radius(boolean on) {
+            this.radius = on;
+            return this;
+        }
+
+        /** @param p the absolute precision of the radius search. @return this builder. */
+        public Builder radiusPrecision(double p) {
+            this.radiusPrecision = p;
+            return this;
+        }
+
+        /** @param s the seed of ESTIMATE's starting vectors. @return this builder. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** @param n examples per bound pass. @return this builder. */
+        public Builder batchSize(int n) {
+            this.batchSize = n;
+            return this;
+        }
+
+        /** @param fixed ESTIMATE's starting vectors, or null for those of the seed. @return this builder. */
+        public Builder starts(StartingVectors fixed) {
+            this.starts = fixed;
+            return this;
+        }
+
+        /** @param e how ESTIMATE estimates the local norms. @return this builder. */
+        public Builder estimator(Estimator e) {
+            this.estimator = e;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @return the options.
+         * @throws IllegalArgumentException naming what is out of range.
+         */
+        public CertifyOptions build() {
+            return new CertifyOptions(this);
+        }
     }
 }

@@ -21,5 +21,7 @@
  *
  * <p>Uses {@code org.locallip.bound}, {@code org.locallip.engine}, {@code org.locallip.network}
  * and below; nothing of Tribuo.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.certify;

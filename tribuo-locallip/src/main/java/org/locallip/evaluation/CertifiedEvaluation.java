@@ -161,7 +161,7 @@ public record CertifiedEvaluation(int n, double cleanAccuracy, Map<String, Doubl
             }
         }
         return new CertifiedEvaluation(y.length, clean.accuracy(), certified, attacked, broken, curve, failures,
-                options.guarantee(), options.failureProbability(), options.sniter(), options.optIter(),
+                options.guarantee(), options.failureProbability(), options.powerIterations(), options.bcpRounds(),
                 options.lanczosSteps(), options.estimator(), (System.nanoTime() - start) / 1e9);
     }
 

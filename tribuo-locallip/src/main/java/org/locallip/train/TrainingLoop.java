@@ -44,29 +44,19 @@ public final class TrainingLoop {
     private static final Logger logger = Logger.getLogger(TrainingLoop.class.getName());
 
     /**
-     * What a run needs besides data and network.
+     * What a run needs besides data and network, in small named groups.
      *
      * @param schedule eps, kappa and learning-rate schedules.
-     * @param loss the robust objective.
+     * @param step what each step computes: objective, iteration counts, sharding, gradient mode.
      * @param batchSize the batch size.
-     * @param sniter power iterations per step.
-     * @param optIter BCP rounds per step.
      * @param augmentation data augmentation.
      * @param seed the run's seed.
-     * @param precision vector store precision.
-     * @param location vector store location.
-     * @param checkpointDir where checkpoints go, or null for none.
-     * @param checkpointEverySteps checkpoint every this many steps (0: only at epoch ends).
-     * @param checkpointEveryEpochs checkpoint every this many epochs (0: never by epoch).
-     * @param fingerprint the configuration's fingerprint: a checkpoint of another config is refused.
-     * @param sharding how each batch is split, on one device or across devices (see {@link TrainingStep}).
-     * @param gradient how gradients flow through the power iterations.
+     * @param vectors where and how the per-example vectors are kept.
+     * @param checkpointing where and when checkpoints are written.
      * @param selection how the returned weights are chosen, or null for the last epoch's.
      */
-    public record Settings(TrainingSchedule schedule, RobustLoss.Kind loss, int batchSize, int sniter, int optIter,
-            Augmentation augmentation, long seed, VectorStore.Precision precision, VectorStore.Location location,
-            Path checkpointDir, int checkpointEverySteps, int checkpointEveryEpochs, String fingerprint,
-            Sharding sharding, PowerIterationGradient gradient, ModelSelection selection) {}
+    public record Settings(TrainingSchedule schedule, StepSettings step, int batchSize, Augmentation augmentation,
+            long seed, VectorStore.Storage vectors, Checkpointing checkpointing, ModelSelection selection) {}
 
     private TrainingLoop() {}
 
@@ -87,19 +77,20 @@ public final class TrainingLoop {
         int stepsPerEpoch = (n + batch - 1) / batch;
         TrainingSchedule schedule = settings.schedule();
         Seeds seeds = new Seeds(settings.seed());
+        Checkpointing checkpoints = settings.checkpointing();
         try (DjlNetwork network = DjlNetwork.create(initial, manager, true);
-                VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network), settings.precision(),
-                        settings.location(), storeFile(settings), settings.seed());
-                TrainingStep step = new TrainingStep(network, settings.loss(), settings.sniter(), settings.optIter(),
-                        store, settings.seed(), settings.sharding(), settings.gradient())) {
+                VectorStore store = new VectorStore(n, TrainingStep.vectorShapes(network),
+                        settings.vectors().precision(), settings.vectors().location(), storeFile(settings),
+                        settings.seed());
+                TrainingStep step = new TrainingStep(network, settings.step(), store, settings.seed())) {
             int startEpoch = 0;
             int startStep = 0;
             ModelSelection.Choice best = null;
             long started = System.nanoTime();
-            if (Checkpoint.exists(settings.checkpointDir())) {
-                Checkpoint.State state = Checkpoint.read(settings.checkpointDir(), store);
-                if (!state.fingerprint().equals(settings.fingerprint())) {
-                    throw new IllegalStateException("the checkpoint in " + settings.checkpointDir()
+            if (Checkpoint.exists(checkpoints.dir())) {
+                Checkpoint.State state = Checkpoint.read(checkpoints.dir(), store);
+                if (!state.fingerprint().equals(checkpoints.fingerprint())) {
+                    throw new IllegalStateException("the checkpoint in " + checkpoints.dir()
                             + " was written by a different configuration; use another checkpoint directory");
                 }
                 Checkpoint.restore(state, network.parameters(), step.optimizer(), step.globalVectors());
@@ -107,7 +98,7 @@ public final class TrainingLoop {
                 startStep = state.step();
                 best = state.best() == null ? null : new ModelSelection.Choice(
                         new Weights(initial.spec(), state.best().tensors()), state.best().epoch(), state.best().score());
-                logger.info("resuming from " + settings.checkpointDir() + " at epoch " + (startEpoch + 1)
+                logger.info("resuming from " + checkpoints.dir() + " at epoch " + (startEpoch + 1)
                         + ", step " + (startStep + 1));
             }
             ProgressReporter progress = new ProgressReporter(schedule.epochs(), stepsPerEpoch,
@@ -140,8 +131,8 @@ public final class TrainingLoop {
                     progress.step(epoch, s, size, eps, kappa, r);
                     long globalStep = (long) epoch * stepsPerEpoch + s + 1;
                     // the last step's checkpoint waits for the epoch's selection, which it records
-                    if (s + 1 < stepsPerEpoch && checkpointDue(settings, globalStep, epoch, false)) {
-                        Checkpoint.write(settings.checkpointDir(), epoch, s + 1, settings.fingerprint(),
+                    if (s + 1 < stepsPerEpoch && checkpoints.due(globalStep, epoch, false)) {
+                        Checkpoint.write(checkpoints.dir(), epoch, s + 1, checkpoints.fingerprint(),
                                 network.parameters(), step.optimizer(), step.globalVectors(), store, checkpointed(best));
                     }
                 }
@@ -157,8 +148,8 @@ public final class TrainingLoop {
                             better ? " (best so far)" : "");
                 }
                 progress.endEpoch(scored);
-                if (checkpointDue(settings, (long) (epoch + 1) * stepsPerEpoch, epoch, true)) {
-                    Checkpoint.write(settings.checkpointDir(), epoch + 1, 0, settings.fingerprint(),
+                if (checkpoints.due((long) (epoch + 1) * stepsPerEpoch, epoch, true)) {
+                    Checkpoint.write(checkpoints.dir(), epoch + 1, 0, checkpoints.fingerprint(),
                             network.parameters(), step.optimizer(), step.globalVectors(), store, checkpointed(best));
                 }
             }
@@ -180,23 +171,12 @@ public final class TrainingLoop {
         return best == null ? null : new Checkpoint.Best(best.epoch(), best.score(), best.weights().tensors());
     }
 
-    /** Whether a checkpoint is due after a step (or, with {@code endOfEpoch}, after an epoch). */
-    private static boolean checkpointDue(Settings settings, long globalStep, int epoch, boolean endOfEpoch) {
-        if (settings.checkpointDir() == null) {
-            return false;
-        }
-        boolean bySteps = settings.checkpointEverySteps() > 0 && globalStep % settings.checkpointEverySteps() == 0;
-        boolean byEpochs = endOfEpoch && settings.checkpointEveryEpochs() > 0
-                && (epoch + 1) % settings.checkpointEveryEpochs() == 0;
-        return bySteps || byEpochs;
-    }
-
     private static Path storeFile(Settings settings) throws IOException {
-        if (settings.location() != VectorStore.Location.MAPPED) {
+        if (settings.vectors().location() != VectorStore.Location.MAPPED) {
             return null;
         }
-        if (settings.checkpointDir() != null) {
-            return settings.checkpointDir().resolve("vector-store.mapped");
+        if (settings.checkpointing().dir() != null) {
+            return settings.checkpointing().dir().resolve("vector-store.mapped");
         }
         Path tmp = java.nio.file.Files.createTempFile("locallip-vectors", ".mapped");
         tmp.toFile().deleteOnExit();

@@ -94,72 +94,19 @@ public final class TrainingStep implements AutoCloseable {
 
     /**
      * Creates the step; the global power-iteration vectors start as standard normal values from
-     * {@code seed}.
+     * {@code seed}. With several shards (see {@link StepSettings#sharding}), batches are split into
+     * parts that run at once, each on its own thread with one PyTorch thread ({@link ShardPool}),
+     * or one part per device ({@link Sharding#acrossDevices}, the first device the network's); the
+     * gradients are those of the whole batch up to float rounding.
      *
      * @param network the network, with trainable parameters.
-     * @param kind the robust objective.
-     * @param sniter power iterations per step.
-     * @param optIter BCP rounds.
+     * @param settings the objective, iteration counts, sharding and gradient mode.
      * @param store the per-example vectors, one slot per hidden affine layer in order.
      * @param seed the seed of the global vectors.
      */
-    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
-            long seed) {
-        this(network, kind, sniter, optIter, store, seed, 1);
-    }
-
-    /**
-     * Creates the step with its batches split into {@code shards} parts that run at once, each
-     * on its own thread with one PyTorch thread (see {@link ShardPool}); the gradients are those
-     * of the whole batch up to float rounding. One shard runs the batch in one pass on the
-     * calling thread, with the engine's own intra-op threads.
-     *
-     * @param network the network, with trainable parameters.
-     * @param kind the robust objective.
-     * @param sniter power iterations per step.
-     * @param optIter BCP rounds.
-     * @param store the per-example vectors, one slot per hidden affine layer in order.
-     * @param seed the seed of the global vectors.
-     * @param shards the number of shards per batch, at least 1.
-     */
-    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
-            long seed, int shards) {
-        this(network, kind, sniter, optIter, store, seed, shards, PowerIterationGradient.THROUGH_ITERATIONS);
-    }
-
-    /**
-     * Creates the step with batch shards and a gradient mode for the power iterations.
-     *
-     * @param network the network, with trainable parameters.
-     * @param kind the robust objective.
-     * @param sniter power iterations per step.
-     * @param optIter BCP rounds.
-     * @param store the per-example vectors, one slot per hidden affine layer in order.
-     * @param seed the seed of the global vectors.
-     * @param shards the number of shards per batch, at least 1.
-     * @param gradient how gradients flow through the power iterations (the paper: through all).
-     */
-    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
-            long seed, int shards, PowerIterationGradient gradient) {
-        this(network, kind, sniter, optIter, store, seed, Sharding.onOneDevice(shards), gradient);
-    }
-
-    /**
-     * Creates the step with its batches split as {@code sharding} says: parts on the network's
-     * device, or one part per device ({@link Sharding#acrossDevices}, the first device the
-     * network's).
-     *
-     * @param network the network, with trainable parameters.
-     * @param kind the robust objective.
-     * @param sniter power iterations per step.
-     * @param optIter BCP rounds.
-     * @param store the per-example vectors, one slot per hidden affine layer in order.
-     * @param seed the seed of the global vectors.
-     * @param sharding how each batch is split.
-     * @param gradient how gradients flow through the power iterations (the paper: through all).
-     */
-    public TrainingStep(DjlNetwork network, RobustLoss.Kind kind, int sniter, int optIter, VectorStore store,
-            long seed, Sharding sharding, PowerIterationGradient gradient) {
+    public TrainingStep(DjlNetwork network, StepSettings settings, VectorStore store, long seed) {
+        Sharding sharding = settings.sharding();
+        PowerIterationGradient gradient = settings.gradient();
         this.gradient = java.util.Objects.requireNonNull(gradient, "gradient");
         this.sharding = sharding;
         int shards = sharding.shards();
@@ -169,9 +116,9 @@ public final class TrainingStep implements AutoCloseable {
         }
         this.network = network;
         this.optimizer = new AdamOptimizer(network.parameters(), network.manager());
-        this.kind = kind;
-        this.sniter = sniter;
-        this.optIter = optIter;
+        this.kind = settings.loss();
+        this.sniter = settings.powerIterations();
+        this.optIter = settings.bcpRounds();
         this.store = store;
         // Wrong convolution gradients would train on a wrong bound without any error, on any device.
         EngineSelfCheck.require(network.manager().getDevice());

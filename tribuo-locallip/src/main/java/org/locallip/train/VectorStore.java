@@ -89,6 +89,14 @@ public final class VectorStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Where and how a run keeps its vectors.
+     *
+     * @param precision the storage precision.
+     * @param location in memory or in a mapped file.
+     */
+    public record Storage(Precision precision, Location location) {}
+
     /** Where the vectors live. */
     public enum Location {
         /** Direct (off-heap) buffers. */

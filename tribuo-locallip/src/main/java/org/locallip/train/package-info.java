@@ -20,5 +20,8 @@
  *
  * <p>Uses {@code org.locallip.bound}, {@code org.locallip.engine}, {@code org.locallip.data},
  * {@code org.locallip.network} and below; nothing of Tribuo but for its data.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.train;

@@ -74,7 +74,8 @@ class TrainingStepShardsTest {
                             Weights.fromSafeTensors(Presets.get(golden.meta("arch")), golden), manager, true);
                     VectorStore store = new VectorStore(b, TrainingStep.vectorShapes(network),
                             VectorStore.Precision.FLOAT32, VectorStore.Location.MEMORY, null, 1L);
-                    TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 1L, shards)) {
+                    TrainingStep step = new TrainingStep(network, StepSettings.of(kind, sniter, optIter)
+                            .withShards(shards), store, 1L)) {
                 assertEquals(shards, step.shards());
                 if (shards > 1) {
                     assertEquals(1, step.shardThreads(), "a shard worker must run PyTorch with one thread");
