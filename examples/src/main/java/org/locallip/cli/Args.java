@@ -15,72 +15,106 @@
  */
 package org.locallip.cli;
 
-import org.locallip.certify.Eps;
-import org.locallip.io.CommandOptions;
+import org.locallip.io.CommandLine;
+import org.locallip.io.CommandOption;
 
 import java.util.List;
-import java.util.Set;
 
 /**
- * The CLI's view of {@link CommandOptions}: {@code --name value} options, {@code --flag}
- * switches and positional arguments, with every parse error a {@link UsageException} (exit
- * status 2 and the usage).
+ * The CLI's view of a {@link CommandLine}: the arguments parsed against a command's list of
+ * options, with every parse error a {@link UsageException} (exit status 2 and the usage).
  */
 final class Args {
 
-    private final CommandOptions options;
+    private final CommandLine line;
+
+    private Args(CommandLine line) {
+        this.line = line;
+    }
 
     /**
-     * Parses arguments.
+     * Parses arguments that must all be options.
      *
      * @param args the arguments.
-     * @param valued the option names that take a value (without dashes).
-     * @param switches the option names that take none.
-     * @throws UsageException on an unknown option or a missing value.
+     * @param options the command's options.
+     * @return the parsed arguments.
+     * @throws UsageException on an unknown option, a missing or bad value, a missing required
+     *     option or a positional argument.
      */
-    Args(String[] args, Set<String> valued, Set<String> switches) throws UsageException {
-        try {
-            options = new CommandOptions(args, valued, switches);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+    static Args parse(String[] args, List<? extends CommandOption<?>> options) throws UsageException {
+        Args parsed = withOperands(args, options);
+        if (!parsed.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + parsed.positional().get(0) + "'");
         }
+        return parsed;
     }
 
-    String get(String name, String fallback) {
-        return options.get(name, fallback);
-    }
-
-    int getInt(String name, int fallback, int min) throws UsageException {
+    /**
+     * Parses arguments that may include positional ones.
+     *
+     * @param args the arguments.
+     * @param options the command's options.
+     * @return the parsed arguments.
+     * @throws UsageException on an unknown option, a missing or bad value or a missing required option.
+     */
+    static Args withOperands(String[] args, List<? extends CommandOption<?>> options) throws UsageException {
         try {
-            return options.getInt(name, fallback, min);
+            return new Args(CommandLine.parse(args, options));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
     /**
-     * A radius option, checked as every certifier checks it ({@link Eps#check}).
+     * An option's value, or its declared default.
      *
-     * @param name the option name.
-     * @param fallback the default.
-     * @return the radius.
-     * @throws UsageException if it is not a number, or negative, NaN or infinite.
+     * @param option the option.
+     * @param <T> its type.
+     * @return the value (null if neither given nor defaulted).
      */
-    double eps(String name, double fallback) throws UsageException {
-        String text = options.get(name, null);
+    <T> T get(CommandOption<T> option) {
+        return line.get(option);
+    }
+
+    /**
+     * An option's value, or a default the command works out.
+     *
+     * @param option the option.
+     * @param fallback the value when absent.
+     * @param <T> its type.
+     * @return the value.
+     */
+    <T> T get(CommandOption<T> option, T fallback) {
+        return line.get(option, fallback);
+    }
+
+    /**
+     * A required option's value.
+     *
+     * @param option the option.
+     * @param <T> its type.
+     * @return the value.
+     * @throws UsageException if it was not given.
+     */
+    <T> T required(CommandOption<T> option) throws UsageException {
         try {
-            return Eps.check(text == null ? fallback : Double.parseDouble(text));
+            return line.required(option);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + name + ": " + (e instanceof NumberFormatException
-                    ? "not a number: '" + text + "'" : e.getMessage()));
+            throw new UsageException(e.getMessage());
         }
     }
 
-    boolean flag(String name) {
-        return options.flag(name);
+    /**
+     * Whether an option was given (a switch: whether it is on).
+     *
+     * @param option the option.
+     * @return true if given.
+     */
+    boolean has(CommandOption<?> option) {
+        return line.has(option);
     }
 
     List<String> positional() {
-        return options.positional();
+        return line.positional();
     }
 }

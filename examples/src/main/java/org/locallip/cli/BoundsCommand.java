@@ -18,7 +18,7 @@ package org.locallip.cli;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.Certifier;
 import org.locallip.certify.CertifyOptions;
-import org.locallip.certify.Guarantee;
+import org.locallip.io.CommandOption;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.SafeTensors;
 import org.locallip.tensor.Tensor;
@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code bounds --model M --eps E [--guarantee G] [--data DIR] [--examples N] --output F.safetensors}:
@@ -45,26 +44,27 @@ import java.util.Set;
  */
 final class BoundsCommand implements Command {
 
+    private static final CommandOption<String> OUTPUT = CliOptions.OUTPUT.withValueName("FILE.safetensors")
+            .withHelp("where to write the bounds (safetensors, with the weights and the examples)").asRequired();
+    private static final CommandOption<Integer> EXAMPLES = CliOptions.EXAMPLES.withDefault(64);
+
+    @Override
+    public List<CommandOption<?>> options() {
+        List<CommandOption<?>> options = new ArrayList<>(List.of(CliOptions.MODEL.asRequired(), OUTPUT, CliOptions.EPS,
+                CliOptions.DATA, EXAMPLES));
+        options.addAll(CliOptions.CERTIFICATION);
+        return options;
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("model", "data", "eps", "guarantee", "examples", "output", "delta", "lanczos",
-                "sniter", "opt-iter", "estimator"), Set.of());
-        String output = args.get("output", null);
-        if (output == null) {
-            throw new UsageException("--output is required");
-        }
-        Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
-        int wanted = args.getInt("examples", 64, 1);
-        try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
-            CertifyOptions defaults = model.certifyOptions();
-            CertifyOptions options = defaults.withGuarantee(guarantee == null ? defaults.guarantee() : guarantee)
-                    .withIterations(args.getInt("sniter", defaults.sniter(), 1),
-                            args.getInt("opt-iter", defaults.optIter(), 1))
-                    .withLanczos(args.getInt("lanczos", defaults.lanczosSteps(), 2),
-                            GuaranteeOption.delta(args, defaults.delta()))
-                    .withEstimator(GuaranteeOption.estimator(args, defaults.estimator()));
-            double eps = args.eps("eps", model.defaultEps());
-            String data = args.get("data", null);
+        Args args = Args.parse(argv, options());
+        String output = args.get(OUTPUT);
+        int wanted = args.get(EXAMPLES);
+        try (LocalLipModel model = ModelFiles.load(args.get(CliOptions.MODEL))) {
+            CertifyOptions options = CliOptions.certifyOptions(args, model.certifyOptions());
+            double eps = args.get(CliOptions.EPS, model.defaultEps());
+            String data = args.get(CliOptions.DATA);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
             sets.requireShape(model.imageLayout());
             List<Example<Label>> examples = new ArrayList<>();
@@ -116,12 +116,6 @@ final class BoundsCommand implements Command {
             v[i] = f[i] ? 1 : 0;
         }
         return Tensor.ofLongs(new long[] {f.length}, v);
-    }
-
-    @Override
-    public String usage() {
-        return "--model M.tribuo --output F.safetensors [--eps E] [--guarantee sound|probabilistic|estimate] [--data DIR]"
-                + " [--examples N] [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--estimator power|lanczos]";
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
+import org.locallip.io.CommandOption;
 import org.locallip.onnx.certifier.CertifierGraphWriter;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -48,30 +48,54 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
 
     private static final Logger LOG = Logger.getLogger(CertifyBenchmark.class.getName());
 
+    private static final CommandOption<List<Guarantee>> GUARANTEES = CliOptions.GUARANTEE.asList()
+            .withName("guarantees")
+            .withHelp("the guarantees to time, separated by commas")
+            .withDefault(List.of(Guarantee.ESTIMATE, Guarantee.PROBABILISTIC, Guarantee.SOUND));
+    private static final CommandOption<List<String>> PATHS = CommandOption.choice("paths", paths(),
+            "where to certify, separated by commas: DJL, ONNX Runtime (on the CPU)").asList()
+            .withDefault(List.copyOf(paths().keySet()));
+    private static final CommandOption<List<Estimator>> ESTIMATORS = CliOptions.ESTIMATOR.asList()
+            .withName("estimators")
+            .withHelp("the estimators ESTIMATE is timed with, separated by commas");
+    private static final CommandOption<Integer> EXAMPLES = CliOptions.EXAMPLES.withDefault(512);
+    private static final CommandOption<Integer> ESTIMATE_LANCZOS = CliOptions.LANCZOS.withName("estimate-lanczos")
+            .withHelp("Lanczos steps of ESTIMATE with --estimators lanczos").withDefaultText("--lanczos");
+    private static final CommandOption<String> PAPER_HARNESS = CommandOption.text("paper-harness", "'CMD ...'",
+            "also time the paper's evaluation: a command run with --weights FILE --use-exported-digits --examples N"
+                    + " --eps E --sniter K --opt-iter M --batch B --json FILE (docs/SPEED.md)");
+
     @Override
-    public Set<String> options() {
-        return Set.of("model", "batch", "sniter", "opt-iter", "lanczos", "delta", "examples", "eps", "guarantees",
-                "paths", "estimators", "estimate-lanczos", "paper-harness");
+    public List<CommandOption<?>> options() {
+        return List.of(CliOptions.MODEL.asRequired(), GUARANTEES, PATHS, CliOptions.BATCH, CliOptions.POWER_ITERATIONS,
+                CliOptions.BCP_ROUNDS, CliOptions.LANCZOS, CliOptions.DELTA, EXAMPLES, CliOptions.EPS, ESTIMATORS,
+                ESTIMATE_LANCZOS, PAPER_HARNESS);
+    }
+
+    private static Map<String, String> paths() {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("djl", "djl");
+        paths.put("onnxruntime", "onnxruntime");
+        return paths;
     }
 
     @Override
-    public String usage() {
-        return "--model M.tribuo [--guarantees estimate,probabilistic,sound] [--paths djl,onnxruntime] [--batch B]"
-                + " [--sniter K] [--opt-iter M] [--lanczos L] [--delta D] [--examples N] [--eps E]"
-                + " [--estimators power,lanczos] [--estimate-lanczos L] [--paper-harness 'CMD ...']";
+    public String description() {
+        return "certification of test examples by each guarantee, on DJL and ONNX Runtime (and the paper's code)";
     }
 
     @Override
     public Map<String, Object> run(Args args) throws Exception {
-        int batch = args.getInt("batch", 256, 1);
-        int n = args.getInt("examples", 512, 1);
-        double eps = args.eps("eps", 0.3);
-        List<String> paths = List.of(args.get("paths", "djl,onnxruntime").split(","));
-        try (LocalLipModel model = ModelFiles.load(args.get("model", null))) {
+        int batch = args.get(CliOptions.BATCH);
+        int n = args.get(EXAMPLES);
+        List<String> paths = args.get(PATHS);
+        try (LocalLipModel model = ModelFiles.load(args.get(CliOptions.MODEL))) {
+            double eps = args.get(CliOptions.EPS, model.defaultEps());
+            CertifyOptions modelOptions = model.certifyOptions();
             CertifyOptions base = CertifyOptions.defaults().withBatchSize(batch)
-                    .withIterations(args.getInt("sniter", 100, 1), args.getInt("opt-iter", 100, 1))
-                    .withLanczos(args.getInt("lanczos", CertifyOptions.DEFAULT_LANCZOS_STEPS, 2),
-                            Double.parseDouble(args.get("delta", Double.toString(CertifyOptions.DEFAULT_DELTA))));
+                    .withIterations(args.get(CliOptions.POWER_ITERATIONS, modelOptions.powerIterations()),
+                            args.get(CliOptions.BCP_ROUNDS, modelOptions.bcpRounds()))
+                    .withLanczos(args.get(CliOptions.LANCZOS), args.get(CliOptions.DELTA));
             DataSets sets = DataSets.load(null);
             List<Example<Label>> examples = new ArrayList<>();
             for (int i = 0; i < Math.min(n, sets.test().size()); i++) {
@@ -82,24 +106,22 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
             report.put("examples", examples.size());
             report.put("eps", eps);
             report.put("batch", batch);
-            report.put("sniter", base.sniter());
-            report.put("opt_iter", base.optIter());
+            report.put("sniter", base.powerIterations());
+            report.put("opt_iter", base.bcpRounds());
             report.put("lanczos_steps", base.lanczosSteps());
             report.put("delta", base.delta());
-            int estimateSteps = args.getInt("estimate-lanczos", base.lanczosSteps(), 2);
+            int estimateSteps = args.get(ESTIMATE_LANCZOS, base.lanczosSteps());
             report.put("estimate_lanczos_steps", estimateSteps);
             List<CertifyOptions> runs = new ArrayList<>();
-            for (String name : args.get("guarantees", "estimate,probabilistic,sound").split(",")) {
-                Guarantee g = GuaranteeOption.parse(name);
+            for (Guarantee g : args.get(GUARANTEES)) {
                 if (g != Guarantee.ESTIMATE) {
                     runs.add(base.withGuarantee(g));
                     continue;
                 }
-                for (String e : args.get("estimators", "power").split(",")) {
-                    Estimator estimator = GuaranteeOption.parseEstimator(e);
+                for (Estimator estimator : args.get(ESTIMATORS)) {
                     runs.add(estimator == Estimator.LANCZOS
                             ? base.withGuarantee(g).withEstimator(estimator).withLanczos(estimateSteps, base.delta())
-                            : base.withGuarantee(g));
+                            : base.withGuarantee(g).withEstimator(estimator));
                 }
             }
             for (CertifyOptions options : runs) {
@@ -144,11 +166,11 @@ final class CertifyBenchmark implements BenchCommand.Benchmark {
                 report.put(g.name().toLowerCase(Locale.ROOT)
                         + (g == Guarantee.ESTIMATE && options.estimator() == Estimator.LANCZOS ? "_lanczos" : ""), row);
             }
-            String harness = args.get("paper-harness", null);
+            String harness = args.get(PAPER_HARNESS);
             if (harness != null) {
                 Map<String, Object> paper;
                 try {
-                    paper = PaperHarness.run(harness, model, examples, eps, batch, base.sniter(), base.optIter());
+                    paper = PaperHarness.run(harness, model, examples, eps, batch, base.powerIterations(), base.bcpRounds());
                 } catch (java.io.IOException e) {
                     // the figures measured so far are still reported
                     LOG.warning("the paper's harness failed: " + e.getMessage());

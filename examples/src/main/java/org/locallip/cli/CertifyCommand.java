@@ -20,6 +20,7 @@ import org.locallip.evaluation.JsonReport;
 import org.locallip.CertifiedPrediction;
 import org.locallip.certify.Guarantee;
 import org.locallip.evaluation.CertifiedEvaluation;
+import org.locallip.io.CommandOption;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -32,30 +33,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * {@code certify --onnx certifier.onnx [--data DIR] --eps E [--batch B] [--device cpu|cuda]
- * [--json]}: certified accuracy of a certifier graph on ONNX Runtime, on the same test split as
+ * {@code certify --onnx certifier.onnx [--data DIR] [--eps E] [--batch B] [--device auto|cpu|gpu|gpu:N]
+ * [--json]} (the options: {@link #options()}): certified accuracy of a certifier graph on ONNX Runtime, on the same test split as
  * {@code evaluate}, with the guarantee the graph was exported for and the execution provider that
  * ran.
  */
 final class CertifyCommand implements Command {
 
+    private static final CommandOption<String> GRAPH = CliOptions.CERTIFIER_GRAPH.asRequired();
+    private static final CommandOption<Double> EPS = CliOptions.EPS.withDefaultText("the graph's default eps (the"
+            + " model's, written by export)");
+
+    @Override
+    public List<CommandOption<?>> options() {
+        return List.of(GRAPH, CliOptions.DATA, EPS, CliOptions.BATCH, CliOptions.DEVICE, CliOptions.JSON);
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("onnx", "data", "eps", "batch", "device"), Set.of("json"));
-        String onnx = args.get("onnx", null);
-        if (onnx == null) {
-            throw new UsageException("--onnx is required");
-        }
+        Args args = Args.parse(argv, options());
+        String onnx = args.get(GRAPH);
         if (!Files.isRegularFile(Path.of(onnx))) {
             throw new java.io.FileNotFoundException("ONNX file " + onnx + " does not exist");
         }
-        double eps = args.eps("eps", 0.3);
-        int batch = args.getInt("batch", 256, 1);
-        OnnxCertifier.Device device = OnnxCertifier.Device.valueOf(args.get("device", "cpu").toUpperCase(Locale.ROOT));
-        String data = args.get("data", null);
+        Map<String, String> meta = CliOptions.graphMetadata(Path.of(onnx));
+        Double graphEps = CliOptions.graphEps(meta);
+        if (!args.has(EPS) && graphEps == null && !meta.isEmpty()) {
+            throw new UsageException("the graph names no default eps: give --eps");
+        }
+        double eps = args.get(EPS, graphEps == null ? 0 : graphEps);
+        int batch = args.get(CliOptions.BATCH);
+        OnnxCertifier.Device device = CliOptions.onnxDevice(args.get(CliOptions.DEVICE),
+                CliOptions.graphGuarantee(meta));
+        String data = args.get(CliOptions.DATA);
         DataSets sets = DataSets.load(data == null ? null : Path.of(data));
         List<Example<Label>> test = new ArrayList<>();
         sets.test().forEach(test::add);
@@ -92,7 +104,7 @@ final class CertifyCommand implements Command {
         report.put("numerical_failures", failures);
         report.put("examples_per_s", test.size() / seconds);
         report.put("execution_provider", onCuda ? "cuda" : "cpu");
-        if (args.flag("json")) {
+        if (args.has(CliOptions.JSON)) {
             out.println(JsonReport.write(report, false));
         } else {
             out.printf(Locale.ROOT, "n %d, clean %.4f, certified at %s: %.4f, certificates %s, %.1f examples/s (%s)%n",
@@ -106,11 +118,6 @@ final class CertifyCommand implements Command {
     @Override
     public boolean usesEngine() {
         return false;
-    }
-
-    @Override
-    public String usage() {
-        return "--onnx certifier.onnx [--data DIR] [--eps E] [--batch B] [--device cpu|cuda] [--json]";
     }
 
     @Override

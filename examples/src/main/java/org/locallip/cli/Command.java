@@ -15,7 +15,11 @@
  */
 package org.locallip.cli;
 
+import org.locallip.io.CommandOption;
+import org.locallip.io.OptionTable;
+
 import java.io.PrintStream;
+import java.util.List;
 
 /** A sub-command of {@link Main}. */
 interface Command {
@@ -31,11 +35,41 @@ interface Command {
     int run(String[] args, PrintStream out) throws Exception;
 
     /**
-     * The argument synopsis.
+     * The command's options, in the order its help lists them: what it parses, its usage line and
+     * its table in docs/CLI.md.
+     *
+     * @return the options.
+     */
+    List<CommandOption<?>> options();
+
+    /**
+     * The positional arguments, for the synopsis.
+     *
+     * @return their names ({@code IN OUT}), or empty for none.
+     */
+    default String operands() {
+        return "";
+    }
+
+    /**
+     * The argument synopsis, from {@link #operands()} and {@link #options()}.
      *
      * @return one line.
      */
-    String usage();
+    default String usage() {
+        return (operands() + " " + OptionTable.synopsis(options())).trim();
+    }
+
+    /**
+     * The synopsis for a command line that went wrong (a command with sub-commands picks the one
+     * meant).
+     *
+     * @param args the command's arguments.
+     * @return one line.
+     */
+    default String usage(String[] args) {
+        return usage();
+    }
 
     /**
      * What the command does.
@@ -43,6 +77,17 @@ interface Command {
      * @return one line.
      */
     String description();
+
+    /**
+     * The command's help sections: one, or one a sub-command.
+     *
+     * @param name the command's name.
+     * @param args the arguments after the name (a sub-command's name picks its section).
+     * @return the sections.
+     */
+    default List<Help.Section> help(String name, List<String> args) {
+        return List.of(new Help.Section(name, description(), operands(), options()));
+    }
 
     /**
      * Whether the command runs on DJL's engine (the CLI then says once which engine and device).

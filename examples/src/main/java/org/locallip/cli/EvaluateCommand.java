@@ -19,60 +19,63 @@ import org.locallip.LocalLipModel;
 import org.locallip.evaluation.CertifiedEvaluation;
 import org.locallip.evaluation.CertifiedModelCard;
 import org.locallip.certify.CertifyOptions;
-import org.locallip.certify.Guarantee;
+import org.locallip.io.CommandOption;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code evaluate --model MODEL.tribuo [--data DIR] --eps E[,E2...] [--guarantee G] ...}: clean,
  * certified and PGD accuracy on the test split of {@link DataSets}, with certificates of the
  * guarantee asked for (SOUND by default); the model's iteration settings (the training config's
- * {@code evalSniter} / {@code evalOptIter}) unless told otherwise. {@code --model-card FILE.json}
+ * {@code evalPowerIterations} / {@code evalBcpRounds}) unless told otherwise. {@code --model-card FILE.json}
  * also writes the model card with these figures as its testing metrics ({@link CertifiedModelCard}).
  */
 final class EvaluateCommand implements Command {
 
+    private static final CommandOption<Boolean> NO_PGD = CommandOption.flag("no-pgd", "skip the PGD attack");
+    private static final CommandOption<Boolean> RADIUS_CURVE = CommandOption.flag("radius-curve",
+            "also search each example's certified radius and report the curve of certified accuracy against eps");
+    private static final CommandOption<String> PLOT = CommandOption.text("plot", "FILE.png",
+            "draw the radius curve to this PNG (implies --radius-curve)");
+    private static final CommandOption<String> MODEL_CARD = CommandOption.text("model-card", "FILE.json",
+            "write the model card (the model's settings and these results) to this file");
+
+    @Override
+    public List<CommandOption<?>> options() {
+        List<CommandOption<?>> options = new ArrayList<>(List.of(CliOptions.MODEL.asRequired(), CliOptions.DATA,
+                CliOptions.EPS_LIST));
+        options.addAll(CliOptions.CERTIFICATION);
+        options.addAll(List.of(CliOptions.BATCH, NO_PGD, RADIUS_CURVE, PLOT, MODEL_CARD, CliOptions.JSON));
+        return options;
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("model", "data", "eps", "sniter", "opt-iter", "batch", "plot", "guarantee",
-                "lanczos", "delta", "model-card", "estimator"), Set.of("json", "no-pgd", "radius-curve"));
-        Guarantee guarantee = GuaranteeOption.parse(args.get("guarantee", null));
         // Arguments first, so that a usage error does not wait for a model to load.
-        List<Double> eps = args.get("eps", null) == null ? null : parseEps(args.get("eps", null));
-        LocalLipModel loaded = ModelFiles.load(args.get("model", null));
-        try (LocalLipModel model = loaded) {
-            if (eps == null) {
-                eps = List.of(model.defaultEps());
-            }
-            CertifyOptions options = model.certifyOptions()
-                    .withIterations(args.getInt("sniter", model.certifyOptions().sniter(), 1),
-                            args.getInt("opt-iter", model.certifyOptions().optIter(), 1));
-            options = options.withRadius(false).withBatchSize(args.getInt("batch", options.batchSize(), 1))
-                    .withLanczos(args.getInt("lanczos", options.lanczosSteps(), 2),
-                            GuaranteeOption.delta(args, options.delta()))
-                    .withEstimator(GuaranteeOption.estimator(args, options.estimator()));
-            if (guarantee != null) {
-                options = options.withGuarantee(guarantee);
-            }
-            String data = args.get("data", null);
+        Args args = Args.parse(argv, options());
+        try (LocalLipModel model = ModelFiles.load(args.get(CliOptions.MODEL))) {
+            List<Double> eps = args.get(CliOptions.EPS_LIST, List.of(model.defaultEps()));
+            CertifyOptions options = CliOptions.certifyOptions(args, model.certifyOptions()).withRadius(false)
+                    .withBatchSize(args.get(CliOptions.BATCH));
+            String data = args.get(CliOptions.DATA);
             DataSets sets = DataSets.load(data == null ? null : Path.of(data));
             sets.requireShape(model.imageLayout());
-            boolean curve = args.flag("radius-curve") || args.get("plot", null) != null;
+            String plot = args.get(PLOT);
+            boolean curve = args.has(RADIUS_CURVE) || plot != null;
             CertifiedEvaluation result = CertifiedEvaluation.evaluate(model, sets.test(), eps, options,
-                    !args.flag("no-pgd"), curve);
-            if (args.get("plot", null) != null) {
-                RadiusCurvePlot.write(result, Path.of(args.get("plot", null)), model.getName());
+                    !args.has(NO_PGD), curve);
+            if (plot != null) {
+                RadiusCurvePlot.write(result, Path.of(plot), model.getName());
             }
-            String card = args.get("model-card", null);
+            String card = args.get(MODEL_CARD);
             if (card != null) {
                 CertifiedModelCard.of(model, result).write(Path.of(card));
             }
-            if (args.flag("json")) {
+            if (args.has(CliOptions.JSON)) {
                 out.println(result.toJson());
             } else {
                 out.printf(Locale.ROOT, "n %d, clean accuracy %.4f, certificates %s%n", result.n(), result.cleanAccuracy(),
@@ -86,29 +89,6 @@ final class EvaluateCommand implements Command {
             }
         }
         return 0;
-    }
-
-    private static List<Double> parseEps(String text) throws UsageException {
-        List<Double> eps = new ArrayList<>();
-        for (String e : text.split(",")) {
-            try {
-                double v = Double.parseDouble(e.trim());
-                if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new NumberFormatException();
-                }
-                eps.add(v);
-            } catch (NumberFormatException ex) {
-                throw new UsageException("--eps takes non-negative numbers, found '" + e + "'");
-            }
-        }
-        return eps;
-    }
-
-    @Override
-    public String usage() {
-        return "--model MODEL.tribuo [--data DIR] [--eps E[,E2...]] [--guarantee sound|probabilistic|estimate]"
-                + " [--delta D] [--lanczos L] [--sniter K] [--opt-iter M] [--estimator power|lanczos] [--batch B] [--no-pgd] [--radius-curve]"
-                + " [--plot FILE.png] [--model-card FILE.json] [--json]";
     }
 
     @Override

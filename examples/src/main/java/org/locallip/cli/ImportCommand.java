@@ -18,6 +18,7 @@ package org.locallip.cli;
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
 import org.locallip.data.ImageLayout;
+import org.locallip.io.CommandOption;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 
@@ -25,7 +26,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code import --weights W.safetensors (--arch PRESET | --layers L --input C,H,W) --labels A,B,...
@@ -39,25 +39,44 @@ import java.util.Set;
  */
 final class ImportCommand implements Command {
 
+    private static final CommandOption<String> WEIGHTS = CommandOption.text("weights", "FILE.safetensors",
+            "the weights: a PyTorch state_dict saved as safetensors").asRequired();
+    private static final CommandOption<String> ARCH = CommandOption.text("arch", "PRESET",
+            "the network, a preset (docs/ALGORITHM.md section 1); or give --layers and --input");
+    private static final CommandOption<String> LAYERS = CommandOption.text("layers", "LAYERS",
+            "the network's layers in text form ('conv:16,4,2,1; relux; flatten; linear:10'), with --input");
+    private static final CommandOption<String> INPUT = CommandOption.text("input", "C,H,W",
+            "the input shape of a network given by --layers");
+    private static final CommandOption<String> LABELS = CommandOption.text("labels", "A,B,...",
+            "the label of each output, in order, separated by commas").asRequired();
+    private static final CommandOption<String> LAYOUT = CommandOption.text("layout", "FIELDS",
+            "fields of the image layout to replace, in protobuf text form ('naming: \"CHW\" scale: 1'; docs/DATA.md)")
+            .withDefaultText("IDX naming, bytes scaled to [0, 1], the network's input shape");
+    private static final CommandOption<Double> EPS = CliOptions.EPS.withDefault(LocalLipTrainer.DEFAULT_EPS_TEST)
+            .withHelp("the L2 radius the model certifies at by default");
+    private static final CommandOption<String> OUTPUT = CliOptions.OUTPUT.withValueName("FILE.tribuo")
+            .withHelp("where to write the model").asRequired();
+
+    @Override
+    public List<CommandOption<?>> options() {
+        return List.of(WEIGHTS, ARCH, LAYERS, INPUT, LABELS, LAYOUT, EPS, OUTPUT);
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("weights", "arch", "layers", "input", "labels", "layout", "eps", "output"),
-                Set.of());
-        String weights = args.get("weights", null);
-        String output = args.get("output", null);
-        String labels = args.get("labels", null);
-        if (weights == null || output == null || labels == null) {
-            throw new UsageException("--weights, --labels and --output are required");
-        }
+        Args args = Args.parse(argv, options());
+        String weights = args.get(WEIGHTS);
+        String output = args.get(OUTPUT);
+        String labels = args.get(LABELS);
         NetworkSpec spec = spec(args);
         ImageLayout layout;
         long[] in = spec.inputShape();
         try {
-            layout = ImageLayout.idx((int) in[0], (int) in[1], (int) in[2]).withText(args.get("layout", ""));
+            layout = ImageLayout.idx((int) in[0], (int) in[1], (int) in[2]).withText(args.get(LAYOUT, ""));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--layout: " + e.getMessage());
         }
-        double eps = eps(args.get("eps", null));
+        double eps = args.get(EPS);
         try (LocalLipModel model = LocalLipModel.importWeights(Path.of(weights), spec, layout, labels(labels), eps)) {
             Path dest = ModelFiles.save(model, Path.of(output));
             out.println("imported " + spec + " with labels " + model.labelNames() + ", " + layout + ", eps " + eps
@@ -67,13 +86,13 @@ final class ImportCommand implements Command {
     }
 
     private static NetworkSpec spec(Args args) throws UsageException {
-        String arch = args.get("arch", null);
-        String layers = args.get("layers", null);
+        String arch = args.get(ARCH);
+        String layers = args.get(LAYERS);
         if ((arch == null) == (layers == null)) {
             throw new UsageException("give either --arch or --layers");
         }
         if (arch != null) {
-            if (args.get("input", null) != null) {
+            if (args.has(INPUT)) {
                 throw new UsageException("--input goes with --layers; a preset has its own input shape");
             }
             if (!Presets.contains(arch)) {
@@ -81,7 +100,7 @@ final class ImportCommand implements Command {
             }
             return Presets.get(arch);
         }
-        String input = args.get("input", null);
+        String input = args.get(INPUT);
         if (input == null) {
             throw new UsageException("--layers needs --input C,H,W, the network's input shape");
         }
@@ -105,27 +124,6 @@ final class ImportCommand implements Command {
             out.add(label.trim());
         }
         return out;
-    }
-
-    private static double eps(String text) throws UsageException {
-        if (text == null) {
-            return LocalLipTrainer.DEFAULT_EPS_TEST;
-        }
-        try {
-            double eps = Double.parseDouble(text);
-            if (eps >= 0 && !Double.isInfinite(eps)) {
-                return eps;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--eps takes a non-negative number, found '" + text + "'");
-    }
-
-    @Override
-    public String usage() {
-        return "--weights W.safetensors (--arch PRESET | --layers L --input C,H,W) --labels A,B,... [--layout FIELDS]"
-                + " [--eps E] --output M.tribuo";
     }
 
     @Override

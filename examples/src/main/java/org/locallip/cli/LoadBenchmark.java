@@ -19,6 +19,7 @@ import org.locallip.CertifiedPrediction;
 import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.StartingVectors;
+import org.locallip.io.CommandOption;
 import org.locallip.onnx.certifier.OnnxCertifier;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,25 +50,34 @@ final class LoadBenchmark implements BenchCommand.Benchmark {
         List<CertifiedPrediction> apply(int request) throws Exception;
     }
 
+    private static final CommandOption<String> GRAPH = CliOptions.CERTIFIER_GRAPH.withHelp(
+            "serve from this certifier graph on ONNX Runtime (on the CPU) instead of the model on DJL");
+    private static final CommandOption<Integer> CALLERS = CommandOption.integer("callers", "N", 1,
+            "threads calling at once").withDefault(16);
+    private static final CommandOption<Integer> SECONDS = CommandOption.integer("seconds", "S", 1,
+            "how long the callers call").withDefault(20);
+    private static final CommandOption<Integer> BATCH = CliOptions.BATCH.withHelp("examples in a request")
+            .withDefault(8);
+
     @Override
-    public Set<String> options() {
-        return Set.of("model", "onnx", "callers", "seconds", "batch", "eps");
+    public List<CommandOption<?>> options() {
+        return List.of(CliOptions.MODEL.asRequired(), GRAPH, CALLERS, SECONDS, BATCH, CliOptions.EPS);
     }
 
     @Override
-    public String usage() {
-        return "--model M.tribuo [--onnx C.onnx] [--callers N] [--seconds S] [--batch B] [--eps E]";
+    public String description() {
+        return "many callers certifying at once: requests per second, latency, memory, results against one caller's";
     }
 
     @Override
     public Map<String, Object> run(Args args) throws Exception {
-        int callers = args.getInt("callers", 16, 1);
-        int seconds = args.getInt("seconds", 20, 1);
-        int batch = args.getInt("batch", 8, 1);
-        double eps = args.eps("eps", 0.3);
-        String onnx = args.get("onnx", null);
-        try (LocalLipModel model = ModelFiles.load(args.get("model", null));
+        int callers = args.get(CALLERS);
+        int seconds = args.get(SECONDS);
+        int batch = args.get(BATCH);
+        String onnx = args.get(GRAPH);
+        try (LocalLipModel model = ModelFiles.load(args.get(CliOptions.MODEL));
                 OnnxCertifier certifier = onnx == null ? null : new OnnxCertifier(Path.of(onnx), OnnxCertifier.Device.CPU)) {
+            double eps = args.get(CliOptions.EPS, model.defaultEps());
             DataSets sets = DataSets.load(null);
             List<List<Example<Label>>> requests = new ArrayList<>();
             for (int from = 0; from + batch <= Math.min(sets.test().size(), 64 * batch); from += batch) {

@@ -18,9 +18,12 @@ package org.locallip.cli;
 import ai.djl.engine.Engine;
 
 import org.locallip.engine.StandardModelKernels;
+import org.locallip.io.CommandLine;
+import org.locallip.io.CommandOption;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,14 @@ public final class Main {
     private static final List<Logger> QUIET = List.of(Logger.getLogger("ai.djl"),
             Logger.getLogger("ai.djl.util.cuda"));
 
+    /** The help command. */
+    private static final String HELP = "help";
+
+    private static final String HELP_USAGE = "help [COMMAND] [--markdown]";
+
+    private static final CommandOption<Boolean> MARKDOWN = CommandOption.flag("markdown",
+            "write the options as Markdown tables (without COMMAND: every command's, as docs/CLI.md holds them)");
+
     /** Set in the environment of a relaunched JVM. */
     static final String RELAUNCHED = "LOCALLIP_RELAUNCHED";
 
@@ -72,8 +83,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
-            System.exit(run(args, System.out, System.err)); // usage: no engine, no relaunch
+        if (args.length == 0 || !COMMANDS.containsKey(args[0]) || wantsHelp(args)) {
+            System.exit(run(args, System.out, System.err)); // usage and help: no engine, no relaunch
         }
         quietEngineLogs();
         // One line a log record (time, level, message) unless the user configured logging.
@@ -102,9 +113,16 @@ public final class Main {
      * @return the exit status: 0 on success, 1 on a failure, 2 on a usage error.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+        if (args.length == 0) {
             usage(err);
-            return args.length == 0 ? 2 : 0;
+            return 2;
+        }
+        if (args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return 0;
+        }
+        if (args[0].equals(HELP)) {
+            return help(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         Command command = COMMANDS.get(args[0]);
         if (command == null) {
@@ -112,14 +130,20 @@ public final class Main {
             usage(err);
             return 2;
         }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (wantsHelp(rest)) {
+            out.print(Help.text(command.help(args[0], List.of(rest))));
+            return 0;
+        }
         try {
             if (command.usesEngine()) {
                 announceEngine();
             }
-            return command.run(Arrays.copyOfRange(args, 1, args.length), out);
+            return command.run(rest, out);
         } catch (UsageException e) {
             err.println("locallip " + args[0] + ": " + e.getMessage());
-            err.println("usage: locallip " + args[0] + " " + command.usage());
+            err.println("usage: locallip " + args[0] + " " + command.usage(rest));
+            err.println("(locallip help " + args[0] + " lists the options)");
             return 2;
         } catch (Exception e) {
             // One line for the user; the stack trace goes to the log at FINE.
@@ -129,6 +153,58 @@ public final class Main {
         }
     }
 
+    /**
+     * The commands, by name, in the order the usage lists them.
+     *
+     * @return the commands.
+     */
+    static Map<String, Command> commands() {
+        return Collections.unmodifiableMap(COMMANDS);
+    }
+
+    /** Whether a command's arguments ask for its help ({@code --help} or {@code -h}). */
+    static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code locallip help [COMMAND [BENCHMARK]] [--markdown]}: a command's options, or the
+     * commands; in Markdown, every command's options as docs/CLI.md holds them.
+     */
+    private static int help(String[] args, PrintStream out, PrintStream err) {
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args, List.of(MARKDOWN));
+        } catch (IllegalArgumentException e) {
+            err.println("locallip help: " + e.getMessage());
+            err.println("usage: locallip " + HELP_USAGE);
+            return 2;
+        }
+        List<String> names = line.positional();
+        boolean markdown = line.has(MARKDOWN);
+        if (names.isEmpty()) {
+            if (markdown) {
+                out.print(Help.document(COMMANDS));
+            } else {
+                usage(out);
+            }
+            return 0;
+        }
+        Command command = COMMANDS.get(names.get(0));
+        if (command == null) {
+            err.println("locallip help: unknown command '" + names.get(0) + "'");
+            usage(err);
+            return 2;
+        }
+        List<Help.Section> sections = command.help(names.get(0), names.subList(1, names.size()));
+        out.print(markdown ? Help.markdown(sections) : Help.text(sections));
+        return 0;
+    }
     /**
      * Says once, in the log, which engine and devices DJL gives this process, with DJL's own
      * notices quiet (errors stay one line on the error stream).
@@ -153,7 +229,9 @@ public final class Main {
     }
 
     private static void usage(PrintStream err) {
-        err.println("usage: locallip COMMAND [ARGS]");
-        COMMANDS.forEach((name, c) -> err.printf("  %-8s %s%n           %s%n", name, c.usage(), c.description()));
+        err.println("usage: locallip COMMAND [OPTIONS]");
+        COMMANDS.forEach((name, c) -> err.printf("  %-9s %s%n", name, c.description()));
+        err.printf("  %-9s %s%n", HELP, "the options of a command: " + HELP_USAGE);
+        err.println("A command's options: locallip help COMMAND, or locallip COMMAND --help.");
     }
 }

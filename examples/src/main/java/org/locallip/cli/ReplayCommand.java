@@ -17,6 +17,7 @@ package org.locallip.cli;
 
 import ai.djl.ndarray.NDManager;
 
+import org.locallip.io.CommandOption;
 import org.locallip.train.ReferenceReplay;
 import org.locallip.network.SafeTensors;
 import org.locallip.tensor.Tensor;
@@ -25,7 +26,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code replay IN.safetensors OUT.safetensors [--compare]}: recomputes every output of a file in
@@ -34,9 +34,23 @@ import java.util.Set;
  */
 final class ReplayCommand implements Command {
 
+    private static final CommandOption<Boolean> COMPARE = CommandOption.flag("compare",
+            "also compare the recomputed outputs with the file's, each within its tolerance (exit status 1 if any"
+                    + " is not)");
+
+    @Override
+    public List<CommandOption<?>> options() {
+        return List.of(COMPARE);
+    }
+
+    @Override
+    public String operands() {
+        return "IN.safetensors OUT.safetensors";
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of(), Set.of("compare"));
+        Args args = Args.withOperands(argv, options());
         if (args.positional().size() != 2) {
             throw new UsageException("needs an input and an output file");
         }
@@ -49,7 +63,7 @@ final class ReplayCommand implements Command {
         }
         SafeTensors.write(dest, outputs, input.metadata());
         out.println("wrote " + outputs.size() + " outputs to " + dest);
-        if (args.flag("compare")) {
+        if (args.has(COMPARE)) {
             List<ReferenceReplay.Comparison> comparisons = ReferenceReplay.compareEvery(input, outputs);
             comparisons.forEach(out::println);
             long bad = comparisons.stream().filter(c -> !c.ok()).count();
@@ -57,11 +71,6 @@ final class ReplayCommand implements Command {
             return bad == 0 && !comparisons.isEmpty() ? 0 : 1;
         }
         return 0;
-    }
-
-    @Override
-    public String usage() {
-        return "IN.safetensors OUT.safetensors [--compare]";
     }
 
     @Override

@@ -18,6 +18,10 @@ package org.locallip.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+
+import org.locallip.LocalLipTrainer;
 import org.locallip.bound.PhaseTimer;
 import org.locallip.bound.PowerIterationGradient;
 import org.locallip.bound.RobustLoss;
@@ -25,9 +29,11 @@ import org.locallip.engine.DjlNetwork;
 import org.locallip.engine.EngineSelfCheck;
 import org.locallip.engine.EngineThreads;
 import org.locallip.engine.TensorFloat32;
+import org.locallip.io.CommandOption;
 import org.locallip.network.NetworkSpec;
 import org.locallip.network.Presets;
 import org.locallip.network.Weights;
+import org.locallip.train.StepSettings;
 import org.locallip.train.TrainingStep;
 import org.locallip.train.VectorStore;
 
@@ -40,7 +46,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * {@code bench train}: the throughput of full training steps (bound pass, robust loss, backward,
@@ -50,47 +55,115 @@ import java.util.Set;
  */
 final class TrainBenchmark implements BenchCommand.Benchmark {
 
+    /**
+     * The settings of a {@link LocalLipTrainer} left at its defaults, by their config names: the
+     * defaults of the options that are trainer settings, so that a step here is a step of the
+     * default trainer unless told otherwise. Built when the options are first listed.
+     */
+    private static final class Defaults {
+        private static final Map<String, Provenance> TRAINER = LocalLipTrainer.builder().build().getProvenance()
+                .getConfiguredParameters();
+
+        private static <T> T of(String setting, Class<T> type) {
+            Provenance p = TRAINER.get(setting);
+            if (!(p instanceof PrimitiveProvenance<?> value)) {
+                throw new IllegalStateException("LocalLipTrainer has no setting " + setting);
+            }
+            return type.cast(value.getValue());
+        }
+
+        private static final CommandOption<String> ARCH = CommandOption.of("arch", "PRESET", TrainBenchmark::preset,
+                t -> t, "the network, a preset (docs/ALGORITHM.md section 1)").withDefault(of("network", String.class));
+        private static final CommandOption<Integer> BATCH = CliOptions.BATCH.withHelp("examples in a training batch")
+                .withDefault(of("batchSize", Integer.class));
+        private static final CommandOption<Integer> POWER_ITERATIONS = CliOptions.POWER_ITERATIONS
+                .withHelp("power iterations per training step (the paper's sniter)")
+                .withDefault(of("powerIterations", Integer.class));
+        private static final CommandOption<Integer> BCP_ROUNDS = CliOptions.BCP_ROUNDS
+                .withHelp("BCP clipping rounds per training step (the paper's opt_iter)")
+                .withDefault(of("bcpRounds", Integer.class));
+        private static final CommandOption<Integer> SHARDS = CommandOption.integer("shards", "S", 0,
+                "shards of each batch that run at once, each on its own thread (0: one per PyTorch thread)")
+                .withDefault(of("batchShards", Integer.class));
+        private static final CommandOption<PowerIterationGradient> PI_GRADIENT = CommandOption.choice("pi-gradient",
+                PowerIterationGradient.class, "how gradients flow through the power iterations (docs/SPEED.md)")
+                .withDefault(of("powerIterationGradient", PowerIterationGradient.class));
+        private static final CommandOption<VectorStore.Location> STORE = CommandOption.choice("store",
+                VectorStore.Location.class, "where the per-example power-iteration vectors live")
+                .withDefault(of("vectorLocation", VectorStore.Location.class));
+        private static final CommandOption<VectorStore.Precision> PRECISION = CommandOption.choice("precision",
+                VectorStore.Precision.class, "the storage precision of the per-example vectors")
+                .withDefault(of("vectorPrecision", VectorStore.Precision.class));
+        private static final CommandOption<RobustLoss.Kind> LOSS = CommandOption.choice("loss", RobustLoss.Kind.class,
+                "the robust loss").withDefault(of("loss", RobustLoss.Kind.class));
+        private static final CommandOption<Double> EPS = CliOptions.EPS.withHelp("the radius the step trains at")
+                .withDefault(of("epsTrain", Double.class));
+        private static final CommandOption<Long> SEED = CommandOption.longInteger("seed", "S",
+                "the seed of the random batches").withDefault(of("seed", Long.class));
+    }
+
+    private static final CommandOption<Integer> STEPS = CommandOption.integer("steps", "N", 1, "timed steps")
+            .withDefault(20);
+    private static final CommandOption<Integer> WARMUP = CommandOption.integer("warmup", "W", 0,
+            "untimed steps first").withDefault(3);
+    private static final CommandOption<Integer> THREADS = CommandOption.integer("threads", "T", 0,
+            "PyTorch's threads (0: its default)").withDefault(0);
+    private static final CommandOption<Integer> STORE_EXAMPLES = CommandOption.integer("store-examples", "N", 1,
+            "examples the vector store holds (at least 4 batches; more reads the vectors of random examples)")
+            .withDefaultText("4 batches, those cycled through");
+    private static final CommandOption<String> STORE_FILE = CommandOption.text("store-file", "FILE",
+            "the file of --store mapped").withDefaultText("a temporary file");
+    private static final CommandOption<String> PROFILE = CommandOption.text("profile", "TRACE.json",
+            "write PyTorch's profile of the timed steps here");
+
     @Override
-    public Set<String> options() {
-        return Set.of("arch", "batch", "sniter", "opt-iter", "steps", "warmup", "threads", "loss", "eps", "seed",
-                "precision", "profile", "shards", "store-examples", "store", "store-file", "pi-gradient");
+    public List<CommandOption<?>> options() {
+        return List.of(Defaults.ARCH, Defaults.BATCH, Defaults.POWER_ITERATIONS, Defaults.BCP_ROUNDS, STEPS, WARMUP,
+                THREADS, Defaults.SHARDS, Defaults.PI_GRADIENT, STORE_EXAMPLES, Defaults.STORE, STORE_FILE,
+                Defaults.LOSS, Defaults.EPS, Defaults.PRECISION, PROFILE, Defaults.SEED);
     }
 
     @Override
-    public String usage() {
-        return "[--arch A] [--batch B] [--sniter K] [--opt-iter M] [--steps N] [--warmup W] [--threads T]"
-                + " [--shards S (0: one per thread)] [--pi-gradient through_iterations|final_step]"
-                + " [--store-examples N --store memory|mapped --store-file F] [--loss gloro|bcp] [--eps E]"
-                + " [--precision float32|float16|bfloat16] [--profile TRACE.json]";
+    public String description() {
+        return "training steps of random batches on DJL: examples per second, time per phase, memory";
+    }
+
+    private static String preset(String name) {
+        if (!Presets.contains(name)) {
+            throw new IllegalArgumentException("unknown preset '" + name + "': known presets are " + Presets.names());
+        }
+        return name;
     }
 
     @Override
     public Map<String, Object> run(Args args) throws Exception {
-        String arch = args.get("arch", "mnist_4c3f_relux");
+        String arch = args.get(Defaults.ARCH);
         NetworkSpec spec = Presets.get(arch);
-        int batch = args.getInt("batch", 64, 1);
-        int sniter = args.getInt("sniter", 5, 1);
-        int optIter = args.getInt("opt-iter", 10, 1);
-        int steps = args.getInt("steps", 20, 1);
-        int warmup = args.getInt("warmup", 3, 0);
-        int threads = args.getInt("threads", 0, 0);
-        int shards = args.getInt("shards", 0, 0);
-        PowerIterationGradient gradient = PowerIterationGradient.valueOf(
-                args.get("pi-gradient", "through_iterations").toUpperCase(Locale.ROOT));
+        int batch = args.get(Defaults.BATCH);
+        int powerIterations = args.get(Defaults.POWER_ITERATIONS);
+        int bcpRounds = args.get(Defaults.BCP_ROUNDS);
+        int steps = args.get(STEPS);
+        int warmup = args.get(WARMUP);
+        int threads = args.get(THREADS);
+        int shards = args.get(Defaults.SHARDS);
+        PowerIterationGradient gradient = args.get(Defaults.PI_GRADIENT);
         // A store larger than the 4 batches cycled through, read at random ids: memory benchmarks.
-        int storeExamples = args.getInt("store-examples", 4 * batch, 4 * batch);
-        VectorStore.Location location = VectorStore.Location.valueOf(args.get("store", "memory").toUpperCase(Locale.ROOT));
+        int storeExamples = args.get(STORE_EXAMPLES, 4 * batch);
+        if (storeExamples < 4 * batch) {
+            throw new UsageException("--store-examples: at least the 4 batches cycled through, " + 4 * batch
+                    + ", found " + storeExamples);
+        }
+        VectorStore.Location location = args.get(Defaults.STORE);
         Path storeFile = location == VectorStore.Location.MAPPED
-                ? Path.of(args.get("store-file", Files.createTempFile("locallip-store", ".bin").toString())) : null;
-        VectorStore.Precision precision = VectorStore.Precision.valueOf(
-                args.get("precision", "float32").toUpperCase(Locale.ROOT));
-        float eps = Float.parseFloat(args.get("eps", "0.3"));
-        RobustLoss.Kind kind = RobustLoss.Kind.valueOf(args.get("loss", "gloro").toUpperCase(Locale.ROOT));
+                ? Path.of(args.get(STORE_FILE, Files.createTempFile("locallip-store", ".bin").toString())) : null;
+        VectorStore.Precision precision = args.get(Defaults.PRECISION);
+        float eps = args.get(Defaults.EPS).floatValue();
+        RobustLoss.Kind kind = args.get(Defaults.LOSS);
         if (threads > 0) {
             EngineThreads.configureAtStart(threads);
         }
-        Random rng = new Random(Long.parseLong(args.get("seed", "1")));
-        String profile = args.get("profile", null);
+        Random rng = new Random(args.get(Defaults.SEED));
+        String profile = args.get(PROFILE);
         List<TrainingStep.Batch> batches = randomBatches(spec, batch, rng);
         double[] stepSeconds = new double[steps];
         PhaseTimer timer = new PhaseTimer();
@@ -101,8 +174,9 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
                 DjlNetwork network = DjlNetwork.create(Weights.initialise(spec, 1), base, true);
                 VectorStore store = new VectorStore(storeExamples, TrainingStep.vectorShapes(network),
                         precision, location, storeFile, 1L);
-                TrainingStep step = new TrainingStep(network, kind, sniter, optIter, store, 2L,
-                        shards > 0 ? shards : Math.max(1, EngineThreads.intraOp()), gradient)) {
+                TrainingStep step = new TrainingStep(network, StepSettings.of(kind, powerIterations, bcpRounds)
+                        .withShards(shards > 0 ? shards : Math.max(1, EngineThreads.intraOp())).withGradient(gradient),
+                        store, 2L)) {
             shardCount = step.shards();
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
@@ -142,8 +216,8 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("arch", arch);
         report.put("batch", batch);
-        report.put("sniter", sniter);
-        report.put("opt_iter", optIter);
+        report.put("sniter", powerIterations);
+        report.put("opt_iter", bcpRounds);
         report.put("loss", kind.name().toLowerCase(Locale.ROOT));
         report.put("steps", steps);
         report.put("power_iteration_gradient", gradient.name().toLowerCase(Locale.ROOT));

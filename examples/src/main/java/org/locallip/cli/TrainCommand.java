@@ -19,11 +19,12 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 
 import org.locallip.LocalLipModel;
 import org.locallip.LocalLipTrainer;
+import org.locallip.io.CommandOption;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /**
  * {@code train --config FILE.xml [--data DIR] --output MODEL.tribuo [--trainer NAME]}: trains the
@@ -32,29 +33,42 @@ import java.util.Set;
  */
 final class TrainCommand implements Command {
 
+    /** The OLCUT config. */
+    static final CommandOption<String> CONFIG = CommandOption.text("config", "FILE.xml",
+            "an OLCUT config holding a LocalLipTrainer (examples/configs/*.xml)").asRequired();
+
+    /** The trainer's component name. */
+    static final CommandOption<String> TRAINER = CommandOption.text("trainer", "NAME",
+            "the name of the trainer's component in the config").withDefault("trainer");
+
+    private static final CommandOption<String> OUTPUT = CliOptions.OUTPUT.withValueName("FILE.tribuo")
+            .withHelp("where to write the trained model").asRequired();
+
+    @Override
+    public List<CommandOption<?>> options() {
+        return List.of(CONFIG, CliOptions.DATA, OUTPUT, TRAINER);
+    }
+
     @Override
     public int run(String[] argv, PrintStream out) throws Exception {
-        Args args = new Args(argv, Set.of("config", "data", "output", "trainer"), Set.of());
-        String config = args.get("config", null);
-        String output = args.get("output", null);
-        if (config == null || output == null) {
-            throw new UsageException("--config and --output are required");
-        }
+        Args args = Args.parse(argv, options());
+        String config = args.get(CONFIG);
+        String output = args.get(OUTPUT);
         if (!Files.isRegularFile(Path.of(config))) {
             throw new java.io.FileNotFoundException("config file " + config + " does not exist");
         }
         LocalLipTrainer trainer;
+        String name = args.get(TRAINER);
         ConfigurationManager cm = new ConfigurationManager(config);
         try {
-            trainer = (LocalLipTrainer) cm.lookup(args.get("trainer", "trainer"));
+            trainer = (LocalLipTrainer) cm.lookup(name);
         } finally {
             cm.close();
         }
         if (trainer == null) {
-            throw new IllegalArgumentException("config " + config + " has no component named '"
-                    + args.get("trainer", "trainer") + "'");
+            throw new IllegalArgumentException("config " + config + " has no component named '" + name + "'");
         }
-        String data = args.get("data", null);
+        String data = args.get(CliOptions.DATA);
         DataSets sets = DataSets.load(data == null ? null : Path.of(data));
         sets.requireShape(trainer.imageLayout());
         out.println("training " + trainer + " on " + sets.train().size() + " examples");
@@ -64,11 +78,6 @@ final class TrainCommand implements Command {
             out.printf("trained in %.1f s; wrote %s%n", (System.nanoTime() - start) / 1e9, dest);
         }
         return 0;
-    }
-
-    @Override
-    public String usage() {
-        return "--config FILE.xml [--data DIR] --output MODEL.tribuo [--trainer NAME]";
     }
 
     @Override

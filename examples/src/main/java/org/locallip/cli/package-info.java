@@ -16,5 +16,8 @@
 /**
  * The {@code locallip} command line: train, import, evaluate, export, certify, bounds, replay and the
  * benchmarks, in one runnable jar. Uses the public API of the other modules.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.cli;

@@ -27,7 +27,12 @@ import java.util.Set;
  * Spark command): {@code --name value} or {@code --name=value} for the named options,
  * {@code --flag} for switches, anything else positional; an unknown option or a missing value is
  * an {@link IllegalArgumentException} naming it. Immutable once parsed.
+ *
+ * @deprecated declare the options once as {@link CommandOption}s and parse with
+ *     {@link CommandLine}, which also gives aliases, typed values with their defaults and the
+ *     usage and Markdown tables ({@link OptionTable}); kept while the Spark command uses it.
  */
+@Deprecated
 public final class CommandOptions {
 
     private final Map<String, String> values;

@@ -115,7 +115,7 @@ public final class CertifierGraphWriter {
         Guarantee guarantee = options.guarantee();
         CertificationPass.ModelNorms norms = guarantee.outward()
                 ? new CertificationPass.ModelNorms(null, model.weightBounds())
-                : new CertificationPass.ModelNorms(model.globalNorms(starts, options.sniter()), null);
+                : new CertificationPass.ModelNorms(model.globalNorms(starts, options.powerIterations()), null);
         OnnxGraphOps t = new OnnxGraphOps("certifier", model.weights());
         OnnxGraph g = t.graph();
         long[] in = spec.inputShape();
@@ -139,7 +139,7 @@ public final class CertifierGraphWriter {
                 vectors.put(k, t.broadcastBatch(start, x));
             });
         }
-        SpectralVectors<String> spectral = new SpectralVectors<>(vectors, options.sniter());
+        SpectralVectors<String> spectral = new SpectralVectors<>(vectors, options.powerIterations());
         // PROBABILISTIC: the random starts are inputs, drawn by the caller (OnnxCertifier: from a secret source)
         BiFunction<Site, String, String> randomStarts = (site, input) -> {
             String name = RANDOM_START_INPUT + site.index();
@@ -174,11 +174,11 @@ public final class CertifierGraphWriter {
         meta.put(META_DELTA, Double.toString(options.failureProbability()));
         boolean lanczos = guarantee == Guarantee.PROBABILISTIC
                 || guarantee == Guarantee.ESTIMATE && options.estimator() == Estimator.LANCZOS;
-        meta.put(META_SNITER, Integer.toString(lanczos ? options.lanczosSteps() : options.sniter()));
+        meta.put(META_SNITER, Integer.toString(lanczos ? options.lanczosSteps() : options.powerIterations()));
         if (guarantee == Guarantee.ESTIMATE) {
             meta.put(META_ESTIMATOR, options.estimator().name());
         }
-        meta.put(META_OPT_ITER, Integer.toString(options.optIter()));
+        meta.put(META_OPT_ITER, Integer.toString(options.bcpRounds()));
         meta.put(META_START_SEED, Long.toString(starts.seed()));
         meta.put(META_LABELS, String.join("\n", model.labelNames()));
         meta.put(META_LAYOUT, model.imageLayout().toText());
