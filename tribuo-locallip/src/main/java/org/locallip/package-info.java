@@ -23,5 +23,7 @@
  * <p>This is what a Tribuo user touches. It uses every package below it ({@code certify},
  * {@code train}, {@code data}, {@code network}, {@code onnx}, {@code engine}, ...); only
  * {@code org.locallip.evaluation} uses it.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip;

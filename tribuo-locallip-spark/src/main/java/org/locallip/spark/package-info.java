@@ -19,5 +19,7 @@
  * executor JVM, and a {@code spark-submit} entry ({@link org.locallip.spark.SparkCertifyCommand}).
  * A leaf module: it uses the public API of {@code org.locallip} and {@code org.locallip.onnx.certifier},
  * and nothing depends on it.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.spark;

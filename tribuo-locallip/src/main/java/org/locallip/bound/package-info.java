@@ -22,5 +22,8 @@
  *
  * <p>Uses {@code org.locallip.layer} (each layer kind's own step), {@code org.locallip.network}
  * and {@code org.locallip.tensor}; nothing of DJL, ONNX or Tribuo.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.bound;

@@ -22,5 +22,7 @@
  * class ({@link org.locallip.data.ImageFolderDataSource}).
  *
  * <p>Uses Tribuo, OLCUT, the JDK's ImageIO and {@code org.locallip.tensor} (named random streams).
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.data;

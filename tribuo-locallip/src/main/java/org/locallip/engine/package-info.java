@@ -25,5 +25,8 @@
  *
  * <p>Uses {@code org.locallip.layer}, {@code org.locallip.network} and {@code org.locallip.tensor};
  * no other package of this project calls PyTorch's JNI or casts to its arrays.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.engine;

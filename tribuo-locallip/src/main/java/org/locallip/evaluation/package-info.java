@@ -20,5 +20,7 @@
  *
  * <p>Sits above {@code org.locallip} (it evaluates a {@link org.locallip.LocalLipModel}); nothing
  * below uses it.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.evaluation;

@@ -15,7 +15,12 @@
  */
 /**
  * Input and output shared by every module: {@link org.locallip.io.AtomicFiles} writes files whole
- * or not at all, synced to the disk; {@link org.locallip.io.CommandOptions} parses the command
- * lines of the project's tools. Depends on nothing else of this project.
+ * or not at all, synced to the disk; the command lines of the project's tools are declared once as
+ * {@link org.locallip.io.CommandOption}s, parsed by {@link org.locallip.io.CommandLine} and written
+ * for people (usage, help, the docs' tables) by {@link org.locallip.io.OptionTable}. Depends on
+ * nothing else of this project.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.io;

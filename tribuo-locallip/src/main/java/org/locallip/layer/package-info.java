@@ -20,5 +20,8 @@
  * global-norm operator. The hierarchy is sealed under {@link org.locallip.layer.LayerSpec}.
  *
  * <p>Uses {@code org.locallip.tensor} only.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.layer;

@@ -20,5 +20,7 @@
  *
  * <p>Uses {@code org.locallip.layer}, {@code org.locallip.tensor} and {@code org.locallip.io};
  * nothing of DJL.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.network;

@@ -19,5 +19,8 @@
  *
  * <p>Uses {@code org.locallip.layer}, {@code org.locallip.network}, {@code org.locallip.tensor} and
  * Tribuo's ONNX builder. The certifier graph is in the {@code onnx-export} module.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.onnx;

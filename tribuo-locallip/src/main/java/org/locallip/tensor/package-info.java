@@ -19,5 +19,8 @@
  * geometry, and the named random streams that fill tensors reproducibly.
  *
  * <p>The bottom of the project: uses nothing of it, nor DJL, ONNX or Tribuo.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.tensor;

@@ -20,5 +20,7 @@
  *
  * <p>Module {@code onnx-export}; uses the core module's {@code bound}, {@code certify},
  * {@code network}, {@code data} and root packages.
+ *
+ * <p>Part of the public API (docs/API.md).
  */
 package org.locallip.onnx.certifier;
