@@ -16,5 +16,8 @@
 /**
  * Runnable examples of using this library from an ordinary Tribuo program
  * ({@link org.locallip.cli.example.TribuoWorkflow}). Uses the library's public API only.
+ *
+ * <p>Internal: public for the project's own modules, not part of the API (docs/API.md); it may
+ * change in any release.
  */
 package org.locallip.cli.example;
