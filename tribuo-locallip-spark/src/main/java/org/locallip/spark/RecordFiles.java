@@ -46,6 +46,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.zip.ZipException;
 
 /**
  * IDX and CIFAR-10 binary files read where they are certified. Both formats are fixed-size
@@ -421,6 +422,9 @@ final class RecordFiles {
             } catch (EOFException e) {
                 throw problem(images.file(), "ends before image " + s.first() + " of " + n + " (truncated?) (partition "
                         + slice.index() + ")");
+            } catch (ZipException e) {
+                throw problem(images.file(), "is not valid gzip data before image " + s.first() + ": " + e.getMessage()
+                        + " (partition " + slice.index() + ")");
             }
             try {
                 lin = closedAtTaskEnd(new DataInputStream(HadoopFiles.open(lp.getFileSystem(conf), lp,
@@ -428,6 +432,9 @@ final class RecordFiles {
             } catch (EOFException e) {
                 throw problem(labels.file(), "ends before label " + s.first() + " of " + n + " (truncated?) (partition "
                         + slice.index() + ")");
+            } catch (ZipException e) {
+                throw problem(labels.file(), "is not valid gzip data before label " + s.first() + ": " + e.getMessage()
+                        + " (partition " + slice.index() + ")");
             }
             int values = (int) images.values();
             boolean integral = labels.type() != IdxType.FLOAT && labels.type() != IdxType.DOUBLE;
@@ -462,6 +469,9 @@ final class RecordFiles {
                     } catch (EOFException e) {
                         throw problem(images.file(), "ends inside image " + record + " of " + n + " (truncated?)"
                                 + " (partition " + slice.index() + ")");
+                    } catch (ZipException e) {
+                        throw problem(images.file(), "is not valid gzip data at image " + record + ": " + e.getMessage()
+                                + " (partition " + slice.index() + ")");
                     } catch (IOException e) {
                         throw new UncheckedIOException("reading image " + record + " of " + images.file(), e);
                     }
@@ -470,6 +480,9 @@ final class RecordFiles {
                         label = integral ? Integer.toString((int) v) : Double.toString(v);
                     } catch (EOFException e) {
                         throw problem(labels.file(), "ends at label " + record + " of " + n + " (truncated?)"
+                                + " (partition " + slice.index() + ")");
+                    } catch (ZipException e) {
+                        throw problem(labels.file(), "is not valid gzip data at label " + record + ": " + e.getMessage()
                                 + " (partition " + slice.index() + ")");
                     } catch (IOException e) {
                         throw new UncheckedIOException("reading label " + record + " of " + labels.file(), e);

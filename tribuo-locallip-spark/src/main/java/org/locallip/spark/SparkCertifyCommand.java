@@ -15,6 +15,8 @@
  */
 package org.locallip.spark;
 
+import ai.onnxruntime.OrtException;
+
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
@@ -214,6 +216,7 @@ public final class SparkCertifyCommand {
                     + " replaces it)");
         }
         CertifierGraph graph = CertifierGraph.read(in.certifier());
+        OnnxCertifier onnx = open(graph, in.certifier(), in.options().device());
         org.apache.hadoop.fs.Path inputPath = new org.apache.hadoop.fs.Path(in.input());
         if (!inputPath.getFileSystem(HadoopFiles.configuration(conf)).exists(inputPath)) {
             throw new FileNotFoundException("the input " + in.input() + " does not exist");
@@ -224,7 +227,6 @@ public final class SparkCertifyCommand {
             SparkCertifyOptions options = files ? in.options().withImageColumn(SparkCertifyOptions.DEFAULT_IMAGE_COLUMN)
                     .withIdColumn(ImageFiles.ID) : in.options();
             int partitions = in.partitions() > 0 ? in.partitions() : spark.sparkContext().defaultParallelism() * 4;
-            OnnxCertifier onnx = graph.certifier(options.device());
             Dataset<Row> images = files
                     ? ImageFiles.read(spark, in.input(), in.labels(), in.split().equals("train"), onnx.layout(),
                             in.offset(), in.limit(), partitions)
@@ -256,6 +258,21 @@ public final class SparkCertifyCommand {
         } finally {
             target.discard();
             spark.stop();
+        }
+    }
+
+    /**
+     * The driver's certifier of the graph, opened before Spark starts: a file ONNX Runtime cannot
+     * load is bad input, named by its path.
+     */
+    private static OnnxCertifier open(CertifierGraph graph, Path file, OnnxCertifier.Device device) {
+        try {
+            return graph.certifier(device);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof OrtException o) {
+                throw new IllegalArgumentException("cannot open the certifier graph " + file + ": " + o.getMessage(), e);
+            }
+            throw e;
         }
     }
 

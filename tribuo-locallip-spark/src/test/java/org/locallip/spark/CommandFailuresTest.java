@@ -27,6 +27,8 @@ import org.locallip.certify.Guarantee;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +38,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,6 +57,7 @@ class CommandFailuresTest {
 
     private static Path graph;
     private static Path badParquet;
+    private static Path intParquet;
 
     /** What a run printed and returned. */
     private record Result(int code, String out, String err) {
@@ -76,6 +81,15 @@ class CommandFailuresTest {
             badParquet = dir.resolve("bad.parquet");
             DigitFrames.frame(spark, rows, DataTypes.createArrayType(DataTypes.FloatType, true), 2)
                     .withColumnRenamed("true_label", "label").write().parquet(badParquet.toString());
+            List<Row> ints = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Integer[] pixels = new Integer[784];
+                Arrays.fill(pixels, 0);
+                ints.add(RowFactory.create((long) i, pixels, "0"));
+            }
+            intParquet = dir.resolve("ints.parquet");
+            DigitFrames.frame(spark, ints, DataTypes.createArrayType(DataTypes.IntegerType, true), 1)
+                    .write().parquet(intParquet.toString());
         } finally {
             spark.stop();
         }
@@ -104,6 +118,53 @@ class CommandFailuresTest {
         assertTrue(line.matches("error: the row with id 50 \\(row \\d+ of partition \\d\\): the image column 'image' holds"
                 + " 783 values, but the certifier's image layout has 784 pixels"), line);
         assertNothingLeft(out);
+    }
+
+    /**
+     * Bad input met on the driver (before Spark starts, or while it plans the job) and in a task:
+     * each is one error line naming the file or row, exit 2, nothing left behind.
+     */
+    @Test
+    void everyBadInputIsOneErrorLineAndExit2() throws IOException {
+        Path sample = SampleDigits.files();
+        String images = sample.resolve("images-idx3-ubyte.gz").toString();
+        String labels = sample.resolve("labels-idx1-ubyte.gz").toString();
+        byte[] raw;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(Path.of(images)))) {
+            raw = in.readAllBytes();
+        }
+        // a gzipped file whose content stops inside image 5000: only the task that reads there can tell
+        Path cut = dir.resolve("cut-idx3-ubyte.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(cut))) {
+            out.write(raw, 0, 16 + 784 * 5000 + 100);
+        }
+        // a plain file of the same cut: the driver tells by its size
+        Path plain = Files.write(dir.resolve("plain-idx3-ubyte"), Arrays.copyOf(raw, 16 + 784 * 5000 + 100));
+        Path notAGraph = Files.writeString(dir.resolve("not-a-graph.onnx"), "not a graph");
+        String[][] cases = {
+            {"the certifier graph " + dir.resolve("missing.onnx"), "--certifier", dir.resolve("missing.onnx").toString(),
+                "--input", images, "--labels", labels},
+            {"not-a-graph.onnx", "--certifier", notAGraph.toString(), "--input", images, "--labels", labels},
+            {"the input " + dir.resolve("missing-idx3-ubyte") + " does not exist", "--certifier", graph.toString(),
+                "--input", dir.resolve("missing-idx3-ubyte").toString(), "--labels", labels},
+            {"plain-idx3-ubyte: it ends inside image 5000 of 10000 (truncated?)", "--certifier", graph.toString(),
+                "--input", plain.toString(), "--labels", labels},
+            {"cut-idx3-ubyte.gz: it ends inside image 5000 of 10000 (truncated?) (partition 1)", "--certifier",
+                graph.toString(), "--input", cut.toString(), "--labels", labels, "--offset", "4000", "--limit", "2000",
+                "--partitions", "2"},
+            {"the image column 'image' is of type array<int>", "--certifier", graph.toString(), "--input",
+                intParquet.toString()},
+        };
+        for (String[] c : cases) {
+            Path out = dir.resolve("bad-input.parquet");
+            List<String> args = new ArrayList<>(Arrays.asList(c).subList(1, c.length));
+            args.addAll(List.of("--eps", "0.1", "--output", out.toString()));
+            Result r = execute(args.toArray(String[]::new));
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("error: ") && r.err().contains(c[0]), "expected '" + c[0] + "' in " + r.err());
+            assertNothingLeft(out);
+        }
     }
 
     @Test
