@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * started with {@code java -cp 'SPARK_HOME/jars/*'} (a stand-in {@code SPARK_HOME} whose
  * {@code jars/} links the test class path's jars, as a distribution's folder holds Spark's), on
  * 127.0.0.1 with free ports. {@link #close()} stops every process it started, the executors the
- * Workers started included, and waits for them.
+ * Workers started included, and waits for them; should the test JVM exit without it, a shutdown
+ * hook kills them.
  */
 final class StandaloneCluster implements AutoCloseable {
 
@@ -51,8 +52,20 @@ final class StandaloneCluster implements AutoCloseable {
     private int masterPort;
     private int masterUiPort;
 
+    /** Kills what is still running if the test JVM exits without {@link #close()} (a Surefire timeout, say). */
+    private final Thread reaper = new Thread(this::kill, "standalone-cluster-reaper");
+
     private StandaloneCluster(Path dir) {
         this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** SIGKILL to every process started here and its descendants, without waiting. */
+    private void kill() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
     }
 
     /**
@@ -257,6 +270,11 @@ final class StandaloneCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
         }
         if (!alive.isEmpty()) {
             throw new IllegalStateException("processes still alive after SIGKILL: " + alive);
