@@ -220,4 +220,21 @@ class CliOptionsTest {
         assertEquals("1e-6", CommandOption.number("d", "D", x -> x, "d").withDefault(1e-6).defaultText());
         assertEquals("0.3", CommandOption.number("e", "E", x -> x, "e").withDefault(0.3).defaultText());
     }
+
+    @Test
+    void verboseIsAcceptedByEveryCommandAndTurnsTheEnginesNoticesOn() {
+        java.util.logging.Logger djl = java.util.logging.Logger.getLogger("ai.djl");
+        java.util.logging.Level before = djl.getLevel();
+        try {
+            // export without --model: the usage error about --model, not about --verbose
+            String err = fails(2, "export", "--verbose");
+            assertTrue(err.contains("--model") && !err.contains("--verbose"), err);
+            assertEquals(java.util.logging.Level.INFO, djl.getLevel());
+            err = fails(2, "--verbose", "certify");
+            assertTrue(err.contains("--onnx is required") && !err.contains("unknown"), err);
+        } finally {
+            djl.setLevel(before);
+            java.util.logging.Logger.getLogger("org.locallip").setLevel(null);
+        }
+    }
 }

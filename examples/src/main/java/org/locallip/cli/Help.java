@@ -141,7 +141,9 @@ final class Help {
                 + " An option's value follows it (`--eps 0.3`) or an equals sign (`--eps=0.3`); a switch stands alone"
                 + " (`--json`). Aliases are the paper's names and older ones, kept so that older command lines run."
                 + " A default that a model or a certifier graph gives is worked out when the command runs."
-                + " `locallip help COMMAND` (or `locallip COMMAND --help`) prints the same in a terminal.\n");
+                + " `locallip help COMMAND` (or `locallip COMMAND --help`) prints the same in a terminal."
+                + " Every command also takes `" + Main.VERBOSE + "`: the engine's notices, which are quiet by default,"
+                + " and the details of a failure.\n");
         s.append("\n| Command | What it does |\n| --- | --- |\n");
         commands.forEach((name, c) -> s.append("| [`").append(name).append("`](#")
                 .append(c.help(name, List.of()).get(0).anchor()).append(") | ")

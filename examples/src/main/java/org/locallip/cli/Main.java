@@ -22,6 +22,7 @@ import org.locallip.io.CommandLine;
 import org.locallip.io.CommandOption;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,6 +55,8 @@ public final class Main {
 
     /** The help command. */
     private static final String HELP = "help";
+    /** Shows what is quiet by default: DJL's and the native libraries' notices, and this project's details. */
+    static final String VERBOSE = "--verbose";
 
     private static final String HELP_USAGE = "help [COMMAND] [--markdown]";
 
@@ -83,7 +86,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        if (args.length == 0 || !COMMANDS.containsKey(args[0]) || wantsHelp(args)) {
+        String[] plain = Arrays.stream(args).filter(a -> !a.equals(VERBOSE)).toArray(String[]::new);
+        if (plain.length == 0 || !COMMANDS.containsKey(plain[0]) || wantsHelp(plain)) {
             System.exit(run(args, System.out, System.err)); // usage and help: no engine, no relaunch
         }
         quietEngineLogs();
@@ -113,6 +117,11 @@ public final class Main {
      * @return the exit status: 0 on success, 1 on a failure, 2 on a usage error.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> given = new ArrayList<>(Arrays.asList(args));
+        if (given.removeIf(VERBOSE::equals)) {
+            verbose();
+            args = given.toArray(String[]::new);
+        }
         if (args.length == 0) {
             usage(err);
             return 2;
@@ -218,6 +227,18 @@ public final class Main {
                 + (gpus == 0 ? ", on the CPU (DJL sees no GPU)" : ", " + gpus + " GPU(s) visible"));
     }
 
+    /**
+     * What {@value #VERBOSE} turns on: DJL's notices, and this project's records down to FINE (the
+     * stack trace of a failed command among them) on the console.
+     */
+    private static void verbose() {
+        QUIET.forEach(l -> l.setLevel(Level.INFO));
+        Logger.getLogger("org.locallip").setLevel(Level.FINE);
+        for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+            h.setLevel(Level.FINE);
+        }
+    }
+
     /** DJL's notices off and its GPU-count warning off, unless the user configured them. */
     private static void quietEngineLogs() {
         if (QUIET.get(0).getLevel() == null) {
@@ -233,5 +254,6 @@ public final class Main {
         COMMANDS.forEach((name, c) -> err.printf("  %-9s %s%n", name, c.description()));
         err.printf("  %-9s %s%n", HELP, "the options of a command: " + HELP_USAGE);
         err.println("A command's options: locallip help COMMAND, or locallip COMMAND --help.");
+        err.println("Any command also takes " + VERBOSE + ": the engine's notices and the details of a failure.");
     }
 }
