@@ -94,7 +94,12 @@ public final class LocalLipTrainer implements Trainer<Label> {
         /** Constant until E/2 + 25, then exponential decay to the end rate (the reference's "exp"). */
         EXP,
         /** Constant. */
-        CONSTANT
+        CONSTANT,
+        /**
+         * Constant through the warm-up and the ramp-up, then exponential decay to the end rate at
+         * the last epoch: for runs too short for EXP's decay, which starts 25 epochs past the middle.
+         */
+        EXP_AFTER_RAMP
     }
 
     @Config(description = "Preset network name (docs/ALGORITHM.md section 1), used when layers is not set.")
@@ -136,7 +141,8 @@ public final class LocalLipTrainer implements Trainer<Label> {
     @Config(description = "Adam learning rate.")
     private double learningRate = 1e-3;
 
-    @Config(description = "Learning-rate schedule: EXP (the reference's) or CONSTANT.")
+    @Config(description = "Learning-rate schedule: EXP (the reference's: decays from 25 epochs past the middle),"
+            + " CONSTANT, or EXP_AFTER_RAMP (decays from the end of the ramp-up to endLearningRate).")
     private LrSchedule lrSchedule = LrSchedule.EXP;
 
     @Config(description = "Final learning rate of the EXP schedule.")
@@ -568,7 +574,11 @@ public final class LocalLipTrainer implements Trainer<Label> {
             selection = select == null ? "the last epoch" : "best " + select.description() + " after the ramp";
             TrainingLoop.Settings settings = new TrainingLoop.Settings(
                     new TrainingSchedule(epochs, warmupEpochs, rampupEpochs, epsTrain, epsTest, learningRate,
-                            endLearningRate, lrSchedule == LrSchedule.EXP, rampSchedule),
+                            endLearningRate, switch (lrSchedule) {
+                                case EXP -> TrainingSchedule.Decay.PAPER;
+                                case CONSTANT -> TrainingSchedule.Decay.NONE;
+                                case EXP_AFTER_RAMP -> TrainingSchedule.Decay.AFTER_RAMP;
+                            }, rampSchedule),
                     new StepSettings(loss, powerIterations, bcpRounds, sharding, powerIterationGradient), batchSize,
                     new Augmentation(cropPadding, horizontalFlip), localSeed,
                     new VectorStore.Storage(vectorPrecision, vectorLocation),

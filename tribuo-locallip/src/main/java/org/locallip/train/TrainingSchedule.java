@@ -28,8 +28,11 @@ package org.locallip.train;
  *   TEST eps here, and keeps adding after the ramp, so it overshoots {@code epsTrain} slightly).
  *   {@code kappa} (BCP) follows {@code linspace(1, 0, rampup)} with the same in-epoch addition,
  *   {@code -step/stepsPerEpoch / rampup} (quirk: slightly below 0 after the ramp).</li>
- *   <li>Learning rate "exp": constant until epoch {@code E/2 + 25} (integer division), then
- *   {@code lr * (endLr/lr)^((epoch - (E/2 + 24)) / (E/2 - 25))}.</li>
+ *   <li>Learning rate ({@link Decay}): constant ({@link Decay#NONE}); the reference's "exp"
+ *   ({@link Decay#PAPER}): constant until epoch {@code E/2 + 25} (integer division), then
+ *   {@code lr * (endLr/lr)^((epoch - (E/2 + 24)) / (E/2 - 25))}; or {@link Decay#AFTER_RAMP}:
+ *   constant through the warm-up and the ramp-up (epochs before {@code S = warmup + rampup}), then
+ *   {@code lr * (endLr/lr)^((epoch - S + 1) / (E - S))}, the end rate at the last epoch.</li>
  * </ul>
  *
  * @param epochs total epochs {@code E}.
@@ -39,11 +42,21 @@ package org.locallip.train;
  * @param epsTest the test eps (used by the in-epoch increment, as in the reference).
  * @param learningRate the initial learning rate.
  * @param endLearningRate the final learning rate of the exp decay.
- * @param exponentialDecay whether the learning rate decays ("exp"); constant otherwise.
+ * @param decay how the learning rate decays.
  * @param ramp how eps and kappa ramp.
  */
 public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTrain, double epsTest,
-        double learningRate, double endLearningRate, boolean exponentialDecay, Ramp ramp) {
+        double learningRate, double endLearningRate, Decay decay, Ramp ramp) {
+
+    /** How the learning rate decays. */
+    public enum Decay {
+        /** Constant. */
+        NONE,
+        /** The reference's "exp": constant until {@code E/2 + 25}, then exponential to the end rate. */
+        PAPER,
+        /** Constant until the ramp-up ends, then exponential to the end rate at the last epoch. */
+        AFTER_RAMP
+    }
 
     /** How eps and kappa ramp up. */
     public enum Ramp {
@@ -68,6 +81,9 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
         }
         if (ramp == null) {
             throw new IllegalArgumentException("the ramp must be LINEAR or PAPER");
+        }
+        if (decay == null) {
+            throw new IllegalArgumentException("the learning-rate decay must be NONE, PAPER or AFTER_RAMP");
         }
     }
 
@@ -128,12 +144,27 @@ public record TrainingSchedule(int epochs, int warmup, int rampup, double epsTra
      * @return the rate.
      */
     public double learningRate(int epoch) {
-        int half = epochs / 2;
-        if (!exponentialDecay || epoch < half + MORE) {
-            return learningRate;
+        switch (decay) {
+            case PAPER -> {
+                int half = epochs / 2;
+                if (epoch < half + MORE) {
+                    return learningRate;
+                }
+                return learningRate * Math.pow(endLearningRate / learningRate,
+                        (double) (epoch - (half + MORE - 1)) / (half - MORE));
+            }
+            case AFTER_RAMP -> {
+                int start = warmup + rampup;
+                if (epoch < start) {
+                    return learningRate;
+                }
+                return learningRate * Math.pow(endLearningRate / learningRate,
+                        (double) (epoch - start + 1) / (epochs - start));
+            }
+            default -> {
+                return learningRate;
+            }
         }
-        return learningRate * Math.pow(endLearningRate / learningRate,
-                (double) (epoch - (half + MORE - 1)) / (half - MORE));
     }
 
     /** The fraction of the ramp done at a step of epoch {@code t} after the warm-up, in [0, 1]. */
