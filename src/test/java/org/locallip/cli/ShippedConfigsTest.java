@@ -34,7 +34,7 @@ class ShippedConfigsTest {
     static final Path CONFIGS = Path.of("configs");
 
     @ParameterizedTest
-    @ValueSource(strings = {"mnist-sample-small.xml", "mnist-4c3f.xml"})
+    @ValueSource(strings = {"mnist-sample-small.xml", "mnist-sample-eps158.xml", "mnist-4c3f.xml"})
     void shippedConfigLoadsAndRoundTrips(String name) throws Exception {
         Path file = CONFIGS.resolve(name);
         assertTrue(Files.isRegularFile(file), file.toAbsolutePath().toString());
@@ -50,6 +50,7 @@ class ShippedConfigsTest {
         try (var files = Files.list(CONFIGS)) {
             // configs/paper holds the paper's recipes, each covered by PaperRecipesTest
             assertTrue(files.allMatch(p -> p.getFileName().toString().equals("mnist-sample-small.xml")
+                    || p.getFileName().toString().equals("mnist-sample-eps158.xml")
                     || p.getFileName().toString().equals("mnist-4c3f.xml")
                     || p.getFileName().toString().equals("paper") && Files.isDirectory(p)),
                     "a new config needs a test");
