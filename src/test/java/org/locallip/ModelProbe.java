@@ -15,8 +15,8 @@
  */
 package org.locallip;
 
-import org.locallip.certify.BoundarySearch;
-import org.locallip.certify.PgdAttack;
+import org.locallip.certify.internal.BoundarySearch;
+import org.locallip.certify.internal.PgdAttack;
 
 import java.util.SplittableRandom;
 

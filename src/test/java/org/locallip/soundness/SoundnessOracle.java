@@ -208,7 +208,7 @@ public final class SoundnessOracle {
      */
     public static List<String> localNormViolations(LocalLipModel model, ExactNetwork net, float[] x, int n,
             double eps) {
-        org.locallip.certify.Certifier.Inspection in = model.inspect(x, n, eps, CertifyOptions.defaults());
+        org.locallip.certify.internal.Certifier.Inspection in = model.inspect(x, n, eps, CertifyOptions.defaults());
         java.util.Map<Integer, org.locallip.tensor.Tensor> masks = in.masks();
         List<org.locallip.layer.LayerSpec> layers = net.spec().layers();
         List<String> out = new ArrayList<>();

@@ -27,12 +27,12 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
 
 import org.locallip.bound.RobustLoss;
 import org.locallip.bound.WeightBounds;
-import org.locallip.certify.BoundarySearch;
-import org.locallip.certify.Certifier;
+import org.locallip.certify.internal.BoundarySearch;
+import org.locallip.certify.internal.Certifier;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Eps;
 import org.locallip.certify.Guarantee;
-import org.locallip.certify.PgdAttack;
+import org.locallip.certify.internal.PgdAttack;
 import org.locallip.certify.StartingVectors;
 import org.locallip.data.ImageLayout;
 import org.locallip.engine.DeviceRequest;

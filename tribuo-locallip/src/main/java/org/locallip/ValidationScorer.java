@@ -17,7 +17,7 @@ package org.locallip;
 
 import ai.djl.ndarray.NDManager;
 
-import org.locallip.certify.Certifier;
+import org.locallip.certify.internal.Certifier;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.data.DenseImages;
 import org.locallip.engine.DjlNetwork;

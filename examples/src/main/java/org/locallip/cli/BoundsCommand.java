@@ -16,7 +16,7 @@
 package org.locallip.cli;
 
 import org.locallip.LocalLipModel;
-import org.locallip.certify.Certifier;
+import org.locallip.certify.internal.Certifier;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.io.CommandOption;
 import org.locallip.network.NetworkSpec;

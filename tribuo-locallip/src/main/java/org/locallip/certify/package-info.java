@@ -14,10 +14,12 @@
  * limitations under the License.
  */
 /**
- * Certification at the engine level, below the Tribuo-facing classes: certifying dense images on
- * DJL ({@link org.locallip.certify.Certifier}), the radius search every certifier shares
- * ({@link org.locallip.certify.RadiusSearch}), options and fixed starting vectors, and the
- * empirical checks of certificates (the PGD attack, the boundary search).
+ * What a certificate is asked for: its options ({@link org.locallip.certify.CertifyOptions}), its
+ * guarantee ({@link org.locallip.certify.Guarantee}), the checked radius
+ * ({@link org.locallip.certify.Eps}), how an estimate is made
+ * ({@link org.locallip.certify.Estimator}), fixed starting vectors, and the radius search every
+ * certifier shares ({@link org.locallip.certify.RadiusSearch}). The certifiers themselves are in
+ * {@code certify.internal}.
  *
  * <p>Uses {@code org.locallip.bound}, {@code org.locallip.engine}, {@code org.locallip.network}
  * and below; nothing of Tribuo.

@@ -21,7 +21,7 @@ import org.locallip.LocalLipModel;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;
-import org.locallip.certify.PgdAttack;
+import org.locallip.certify.internal.PgdAttack;
 import org.locallip.tensor.Seeds;
 import org.tribuo.Dataset;
 import org.tribuo.Example;

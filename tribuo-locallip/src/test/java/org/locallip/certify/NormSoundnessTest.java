@@ -15,6 +15,7 @@
  */
 package org.locallip.certify;
 
+import org.locallip.certify.internal.Certifier;
 import ai.djl.ndarray.NDManager;
 
 import org.junit.jupiter.params.ParameterizedTest;

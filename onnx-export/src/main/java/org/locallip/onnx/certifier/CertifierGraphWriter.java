@@ -21,7 +21,7 @@ import org.locallip.LocalLipModel;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;
 import org.locallip.bound.SpectralVectors;
-import org.locallip.certify.CertificationPass;
+import org.locallip.certify.internal.CertificationPass;
 import org.locallip.certify.CertifyOptions;
 import org.locallip.certify.Estimator;
 import org.locallip.certify.Guarantee;

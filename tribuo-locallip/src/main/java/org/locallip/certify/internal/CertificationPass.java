@@ -13,8 +13,11 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.locallip.certify;
+package org.locallip.certify.internal;
 
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
+import org.locallip.certify.Estimator;
 import org.locallip.bound.BoundPass;
 import org.locallip.bound.BoundResult;
 import org.locallip.bound.CertifiedMargin;

@@ -13,8 +13,14 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.locallip.certify;
+package org.locallip.certify.internal;
 
+import org.locallip.certify.CertifyOptions;
+import org.locallip.certify.Guarantee;
+import org.locallip.certify.Eps;
+import org.locallip.certify.Estimator;
+import org.locallip.certify.StartingVectors;
+import org.locallip.certify.RadiusSearch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
