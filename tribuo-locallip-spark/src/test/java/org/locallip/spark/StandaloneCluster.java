@@ -90,9 +90,15 @@ final class StandaloneCluster implements AutoCloseable {
     private void launch(int workers) throws IOException, InterruptedException {
         Path home = dir.resolve("spark-home");
         Path jars = Files.createDirectories(home.resolve("jars"));
+        Path own = TestJvms.mainClasses().toAbsolutePath();
         for (Path e : TestJvms.classPath()) {
             if (e.getFileName().toString().endsWith(".jar") && !Files.exists(jars.resolve(e.getFileName()))) {
                 Files.createSymbolicLink(jars.resolve(e.getFileName()), e.toAbsolutePath());
+            } else if (Files.isDirectory(e) && !e.toAbsolutePath().startsWith(own.getParent())) {
+                // a reactor build puts the project's other modules on the class path as class folders
+                // (e.g. onnx-export/target/classes): the cluster gets them as jars, as installed ones
+                Path module = e.toAbsolutePath().getParent().getParent();
+                TestJvms.jar(e, jars.resolve(module.getFileName() + "-classes.jar"));
             }
         }
         String classPath = jars + "/*";

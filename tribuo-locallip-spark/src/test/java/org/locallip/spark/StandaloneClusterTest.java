@@ -32,7 +32,6 @@ import org.tribuo.Example;
 import org.tribuo.classification.Label;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,16 +175,7 @@ class StandaloneClusterTest {
 
     /** The module's main classes as an application jar, as spark-submit's jar ships them. */
     private static Path moduleJar(Path jar) throws IOException {
-        Path classes = TestJvms.mainClasses();
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-                Stream<Path> all = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, out);
-                out.closeEntry();
-            }
-        }
-        return jar;
+        return TestJvms.jar(TestJvms.mainClasses(), jar);
     }
 
     /** Whether every executor log of the app (on both Workers) says it opened the certifier. */

@@ -18,6 +18,7 @@ package org.locallip.spark;
 import org.apache.spark.launcher.JavaModuleOptions;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,27 @@ final class TestJvms {
             }
         }
         return out;
+    }
+
+    /**
+     * Packs a class folder into a jar, as Maven's package phase would.
+     *
+     * @param classes the class folder.
+     * @param jar the jar to write.
+     * @return the jar.
+     * @throws IOException if a file cannot be read or written.
+     */
+    static Path jar(Path classes, Path jar) throws IOException {
+        try (java.io.OutputStream file = Files.newOutputStream(jar);
+                java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(file);
+                java.util.stream.Stream<Path> all = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /**
