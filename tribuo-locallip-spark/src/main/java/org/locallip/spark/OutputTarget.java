@@ -153,9 +153,15 @@ final class OutputTarget {
             return;
         }
         try {
-            fs.delete(temporary, true);
+            // a task cancelled with its job may still create a file after the first delete
+            for (int attempt = 0; attempt < 10 && fs.exists(temporary); attempt++) {
+                fs.delete(temporary, true);
+                Thread.sleep(100);
+            }
         } catch (IOException e) {
             logger.log(Level.WARNING, "cannot delete the unfinished output " + temporary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

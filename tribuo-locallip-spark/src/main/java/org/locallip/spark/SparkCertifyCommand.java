@@ -256,8 +256,12 @@ public final class SparkCertifyCommand {
                     + " partitions)");
             logger.fine(json);
         } finally {
-            target.discard();
-            spark.stop();
+            // Spark first: a failed job's other tasks may still be writing into the temporary output
+            try {
+                spark.stop();
+            } finally {
+                target.discard();
+            }
         }
     }
 
