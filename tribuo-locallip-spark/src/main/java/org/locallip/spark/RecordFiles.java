@@ -32,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.locallip.data.Cifar10DataSource;
 import org.locallip.data.ImageLayout;
+import org.locallip.io.IdxHeaders;
 
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -157,26 +158,11 @@ final class RecordFiles {
             boolean gzip = HadoopFiles.gzipped(fs, file);
             String name = "IDX file " + file;
             try (DataInputStream in = new DataInputStream(HadoopFiles.open(fs, file, gzip, 0, name))) {
-                int zeros = in.readUnsignedShort();
-                IdxType type = IdxType.of(in.readUnsignedByte());
-                if (zeros != 0 || type == null) {
-                    throw problem(file, "does not start with an IDX magic number (0, 0, type, dimensions)");
-                }
-                int dims = in.readUnsignedByte();
-                if (dims < 1) {
-                    throw problem(file, "declares " + dims + " dimensions");
-                }
-                int[] shape = new int[dims];
-                for (int d = 0; d < dims; d++) {
-                    shape[d] = in.readInt();
-                    if (shape[d] < 1) {
-                        throw problem(file, "declares a dimension of size " + shape[d]);
-                    }
-                }
-                return new IdxHeader(fs.makeQualified(file).toString(), gzip, type, shape,
+                IdxHeaders.Header h = IdxHeaders.read(in, file);
+                return new IdxHeader(fs.makeQualified(file).toString(), gzip, IdxType.of(h.typeCode()), h.shape(),
                         fs.getFileStatus(file).getLen());
-            } catch (EOFException e) {
-                throw problem(file, "ends inside its header");
+            } catch (IdxHeaders.IdxFormatException e) {
+                throw new BadInputException(e.getMessage());
             }
         }
 
@@ -198,7 +184,7 @@ final class RecordFiles {
     }
 
     private static BadInputException problem(Object file, String message) {
-        return new BadInputException("cannot read IDX file " + file + ": it " + message);
+        return new BadInputException(IdxHeaders.problem(file, message).getMessage());
     }
 
     /**

@@ -26,6 +26,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.EnumProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.HashProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 
+import org.locallip.io.IdxHeaders;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
 import org.tribuo.OutputFactory;
@@ -209,7 +210,7 @@ public final class DenseIDXDataSource implements ConfigurableDataSource<Label> {
     }
 
     private static IOException problem(Path path, String message) {
-        return new IOException("cannot read IDX file " + path + ": it " + message);
+        return IdxHeaders.problem(path, message);
     }
 
     /** Reads {@code out.length} values of an IDX type. */
@@ -230,33 +231,8 @@ public final class DenseIDXDataSource implements ConfigurableDataSource<Label> {
     private record Header(IDXType type, int[] shape) {
 
         static Header read(DataInputStream in, Path path) throws IOException {
-            try {
-                int zeros = in.readUnsignedShort();
-                byte code = in.readByte();
-                IDXType type;
-                try {
-                    type = IDXType.convert(code);
-                } catch (IllegalArgumentException e) {
-                    type = null;
-                }
-                if (zeros != 0 || type == null) {
-                    throw problem(path, "does not start with an IDX magic number (0, 0, type, dimensions)");
-                }
-                int dims = in.readUnsignedByte();
-                if (dims < 1) {
-                    throw problem(path, "declares " + dims + " dimensions");
-                }
-                int[] shape = new int[dims];
-                for (int d = 0; d < dims; d++) {
-                    shape[d] = in.readInt();
-                    if (shape[d] < 1) {
-                        throw problem(path, "declares a dimension of size " + shape[d]);
-                    }
-                }
-                return new Header(type, shape);
-            } catch (EOFException e) {
-                throw problem(path, "ends inside its header");
-            }
+            IdxHeaders.Header h = IdxHeaders.read(in, path);
+            return new Header(IDXType.convert((byte) h.typeCode()), h.shape());
         }
     }
 
